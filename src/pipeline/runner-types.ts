@@ -1,0 +1,40 @@
+/**
+ * What the pipeline asks of each model family. A runner wraps one loaded
+ * onnxruntime session (created once per worker, never per photo) and does
+ * its own preprocessing and postprocessing, so the pipeline stays a list of
+ * stages and never branches on a model's name.
+ */
+import type { InferenceSession } from 'onnxruntime-node';
+import type { Detection, GenderLabel, Point, RgbImage } from '../types.js';
+
+export interface DetectOptions {
+  /** Drop detections scoring below this (0..1). */
+  minScore: number;
+  /** Keep at most this many, highest scores first. */
+  maxFaces: number;
+}
+
+/** Finds faces; boxes are in `image` pixels, clamped to it. */
+export interface FaceDetector {
+  detect(image: RgbImage, options: DetectOptions): Promise<Detection[]>;
+}
+
+/** Finds five landmarks (eyes, nose tip, mouth corners) for each given face. */
+export interface LandmarkFinder {
+  locate(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
+}
+
+/** One prediction per face, in the order given. */
+export interface AttributePrediction {
+  gender?: { label: GenderLabel; probability: number };
+  /** Estimated age in years. */
+  ageYears?: number;
+}
+
+/** Predicts age and/or gender for all faces of a photo in one batch. */
+export interface AttributePredictor {
+  predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]>;
+}
+
+/** Builds a runner around a session that was created from the converted model. */
+export type RunnerFactory<T> = (session: InferenceSession) => T;
