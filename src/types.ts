@@ -61,3 +61,11 @@ export interface Detection {
   score: number;
   landmarks?: Point[];
 }
+
+/** A loaded FaceRead: `createAnalyzer(options)` resolves to one once its models are ready. */
+export interface Analyzer {
+  /** Analyses one photo given as bytes or a file path. Errors are `FaceReadError`s with a code. */
+  analyze(input: Buffer | string, options?: AnalyzeOptions): Promise<AnalysisResult>;
+  /** Stops the worker threads; pending analyses finish first. */
+  close(): Promise<void>;
+}
