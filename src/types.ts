@@ -65,7 +65,9 @@ export interface Detection {
 /** A loaded FaceRead: `createAnalyzer(options)` resolves to one once its models are ready. */
 export interface Analyzer {
   /** Analyses one photo given as bytes or a file path. Errors are `FaceReadError`s with a code. */
-  analyze(input: Buffer | string, options?: AnalyzeOptions): Promise<AnalysisResult>;
+  analyze(input: Buffer | string, options?: AnalyzeOptions, control?: { signal?: AbortSignal }): Promise<AnalysisResult>;
+  /** Photos waiting for a worker and photos being analysed now. */
+  load(): { queued: number; running: number };
   /** Stops the worker threads; pending analyses finish first. */
   close(): Promise<void>;
 }
