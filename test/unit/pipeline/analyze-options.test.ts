@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js';
+import { FaceReadError } from '../../../src/errors.js';
+
+test('defaults fill what is not given', () => {
+  assert.deepEqual(resolveAnalyzeOptions({ minScore: 0.7 }), { minScore: 0.7, maxFaces: 100, attributes: ['age', 'gender'] });
+  assert.deepEqual(resolveAnalyzeOptions({ attributes: ['gender', 'gender'] }).attributes, ['gender']);
+});
+
+const bad: [object, RegExp][] = [
+  [{ minScore: 1.5 }, /Expected a number between 0 and 1 for minScore but received 1.5 of type number/],
+  [{ minScore: 'high' }, /for minScore but received 'high' of type string/],
+  [{ minScore: Number.NaN }, /for minScore but received NaN/],
+  [{ maxFaces: 0 }, /Expected an integer between 1 and 1000 for maxFaces but received 0/],
+  [{ maxFaces: 2.5 }, /for maxFaces but received 2.5/],
+  [{ attributes: ['age', 'emotion'] }, /Expected a list of: age, gender for attributes but received 'age,emotion'/],
+  [{ attributes: 'age' }, /for attributes but received 'age' of type string/],
+];
+
+for (const [options, message] of bad) {
+  test(`refuses ${JSON.stringify(options)} with INVALID_OPTION`, () => {
+    assert.throws(() => resolveAnalyzeOptions(options as never), (error: unknown) => {
+      assert.ok(error instanceof FaceReadError);
+      assert.equal(error.code, 'INVALID_OPTION');
+      assert.equal(error.statusCode, 400);
+      assert.match(error.message, message);
+      return true;
+    });
+  });
+}
