@@ -1,0 +1,99 @@
+/**
+ * The `faceread` command line: analyze, models, serve.
+ * Usage errors exit 2, failed files exit 1, success 0.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ANALYZER_DEFAULTS } from '../analyzer.js';
+import { isFaceReadError } from '../errors.js';
+import { DEFAULT_ANALYZE_OPTIONS, ATTRIBUTES } from '../pipeline/analyze-options.js';
+import { DEFAULT_PROFILE } from '../models/registry.js';
+import { defaultStoreDir } from '../models/store.js';
+import type { Attribute } from '../types.js';
+import { runAnalyzeCommand } from './analyze-command.js';
+import { listModels, prepareModels, verifyModels } from './models-command.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
+
+function integer(min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`Expected an integer between ${min} and ${max} but received '${value}'.`);
+    return n;
+  };
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError(`Expected a number between 0 and 1 but received '${value}'.`);
+  return n;
+}
+
+function attributeList(value: string): Attribute[] {
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = list.filter((a) => !ATTRIBUTES.includes(a as Attribute));
+  if (bad.length > 0 || list.length === 0) throw new InvalidArgumentError(`Expected a comma-separated list of: ${ATTRIBUTES.join(', ')} but received '${value}'.`);
+  return list as Attribute[];
+}
+
+const modelDirOption = () => new Option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)').default(defaultStoreDir());
+const profileOption = () => new Option('--models <profile>', 'model profile').default(DEFAULT_PROFILE);
+
+const program = new Command('faceread')
+  .description('Find faces in photos and tell their gender and age, on ONNX Runtime.')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('analyze')
+  .description('analyse image files, folders (searched recursively) or globs')
+  .argument('<inputs...>', 'files, folders or globs')
+  .addOption(new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices(OUTPUT_FORMATS))
+  .option('--annotate <dir>', 'write copies with boxes and labels drawn into this folder')
+  .option('--concurrency <n>', 'photos in flight at once', integer(1, 256), 4)
+  .option('--min-score <score>', 'minimum detector score (0..1)', fraction, DEFAULT_ANALYZE_OPTIONS.minScore)
+  .option('--max-faces <n>', 'at most this many faces per photo', integer(1, 1000), DEFAULT_ANALYZE_OPTIONS.maxFaces)
+  .option('--attributes <list>', 'attributes to compute: age,gender', attributeList)
+  .option('--pool-size <n>', 'worker threads', integer(1, 64), ANALYZER_DEFAULTS.poolSize)
+  .option('--threads <n>', 'onnxruntime threads per worker', integer(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
+  .addOption(profileOption())
+  .addOption(modelDirOption())
+  .option('--verbose', 'log model conversion and start-up to stderr')
+  .action(async (inputs: string[], o) => {
+    const format: OutputFormat = o.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
+    process.exitCode = await runAnalyzeCommand(inputs, {
+      format,
+      annotate: o.annotate,
+      concurrency: o.concurrency,
+      progress: Boolean(process.stderr.isTTY) && format !== 'table',
+      photo: { minScore: o.minScore, maxFaces: o.maxFaces, ...(o.attributes ? { attributes: o.attributes } : {}) },
+      analyzer: {
+        profile: o.models,
+        modelDir: o.modelDir,
+        poolSize: o.poolSize,
+        intraOpThreads: o.threads,
+        log: o.verbose ? (m: string) => console.error(m) : (m: string) => /convert/i.test(m) && console.error(m),
+      },
+    });
+  });
+
+const models = program.command('models').description('show and manage the model store');
+models.command('list').description('models, their status in the store, and profiles').addOption(modelDirOption())
+  .action(async (o) => { process.exitCode = await listModels(o.modelDir); });
+models.command('prepare').description("convert a profile's models into the store now").addOption(profileOption()).addOption(modelDirOption())
+  .action(async (o) => { process.exitCode = await prepareModels(o.modelDir, o.models); });
+models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
+  .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') process.exitCode = 0;
+  else if (typeof code === 'string' && code.startsWith('commander.')) process.exitCode = 2;
+  else if (isFaceReadError(error)) {
+    console.error(`faceread: ${error.code}: ${error.message}`);
+    process.exitCode = error.code === 'INVALID_OPTION' ? 2 : 1;
+  } else {
+    console.error(`faceread: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

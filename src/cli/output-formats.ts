@@ -1,0 +1,73 @@
+/**
+ * How `faceread analyze` writes one line per file: NDJSON (pipes), a JSON
+ * array, CSV (one row per face), or a readable table on a terminal.
+ */
+import type { AnalysisResult } from '../types.js';
+
+export const OUTPUT_FORMATS = ['ndjson', 'json', 'csv', 'table'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export type FileOutcome = { file: string; result: AnalysisResult } | { file: string; error: { code: string; message: string } };
+
+export interface OutputWriter {
+  begin(): string;
+  line(outcome: FileOutcome): string;
+  end(): string;
+}
+
+const CSV_COLUMNS = ['file', 'face', 'x', 'y', 'width', 'height', 'score', 'gender', 'gender_probability', 'age', 'age_bucket', 'error'];
+
+function csvCell(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvRows(outcome: FileOutcome): string[][] {
+  if ('error' in outcome) return [[outcome.file, '', '', '', '', '', '', '', '', '', '', `${outcome.error.code}: ${outcome.error.message}`]];
+  return outcome.result.faces.map((f, i) => [
+    outcome.file, String(i), String(f.box.x), String(f.box.y), String(f.box.width), String(f.box.height), String(f.score),
+    f.gender?.label ?? '', f.gender ? String(f.gender.probability) : '', f.age ? String(f.age.years) : '', f.age?.bucket ?? '', '',
+  ]);
+}
+
+function tableLine(outcome: FileOutcome): string {
+  if ('error' in outcome) return `${outcome.file}\n  error ${outcome.error.code}: ${outcome.error.message}\n`;
+  const { result } = outcome;
+  const head = `${outcome.file}  ${result.image.width}x${result.image.height}  ${result.faces.length} face(s)  ${result.timingsMs.total.toFixed(0)} ms\n`;
+  const faces = result.faces.map((f, i) => {
+    const gender = f.gender ? `${f.gender.label.padEnd(6)} ${(f.gender.probability * 100).toFixed(0).padStart(3)}%` : '-';
+    const age = f.age ? `${f.age.years.toFixed(0).padStart(3)} y (${f.age.bucket})` : '-';
+    const box = `${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}x${Math.round(f.box.height)}`;
+    return `  #${i + 1}  ${gender}  ${age}  box ${box}  score ${f.score.toFixed(2)}\n`;
+  });
+  return head + faces.join('');
+}
+
+/** `{"file": ..., ...result}` or `{"file": ..., "error": {...}}`: one object per file. */
+export function flatOutcome(outcome: FileOutcome): object {
+  return 'error' in outcome ? outcome : { file: outcome.file, ...outcome.result };
+}
+
+/** The writer for `format`; each method returns text for stdout. */
+export function createOutputWriter(format: OutputFormat): OutputWriter {
+  switch (format) {
+    case 'ndjson':
+      return { begin: () => '', line: (o) => `${JSON.stringify(flatOutcome(o))}\n`, end: () => '' };
+    case 'json': {
+      let first = true;
+      return {
+        begin: () => '[\n',
+        line: (o) => {
+          const text = `${first ? '' : ',\n'}${JSON.stringify(flatOutcome(o))}`;
+          first = false;
+          return text;
+        },
+        end: () => (first ? ']\n' : '\n]\n'),
+      };
+    }
+    case 'csv':
+      return { begin: () => `${CSV_COLUMNS.join(',')}\n`, line: (o) => csvRows(o).map((r) => `${r.map(csvCell).join(',')}\n`).join(''), end: () => '' };
+    case 'table':
+      return { begin: () => '', line: tableLine, end: () => '' };
+  }
+}
