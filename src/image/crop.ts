@@ -1,0 +1,121 @@
+/**
+ * Cuts a region out of an RGB image, pads it to a square with black and
+ * resizes it bilinearly into a float32 NHWC batch slot, reproducing
+ * face-api's preprocessing (`extractFaceTensors` + `toBatchTensor`) to the
+ * last bit so converted models see exactly what the originals saw:
+ * the region is clipped to the image and floored, the padding goes to the
+ * end (or is split, the larger half at the end, when centred), and the
+ * resize is TF's legacy bilinear (no corner alignment, no half-pixel centres).
+ */
+import type { Box, RgbImage } from '../types.js';
+
+/** A whole-pixel rectangle inside an image. */
+export interface PixelRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a region landed in its padded square: the square's side and the padding before the region. */
+export interface SquareLayout {
+  side: number;
+  padLeft: number;
+  padTop: number;
+}
+
+/**
+ * The pixels face-api reads for `box`: clipped to the image, then each of
+ * x, y, width and height floored; at least one pixel each way.
+ *
+ * @example
+ *   faceRegion({ x: -3.5, y: 10.7, width: 50.2, height: 60 }, 640, 480); // { x: 0, y: 10, width: 46, height: 60 }
+ */
+export function faceRegion(box: Box, imageWidth: number, imageHeight: number): PixelRegion {
+  const x = Math.min(Math.max(box.x, 0), imageWidth - 1);
+  const y = Math.min(Math.max(box.y, 0), imageHeight - 1);
+  const width = Math.min(box.x + box.width - x, imageWidth - x);
+  const height = Math.min(box.y + box.height - y, imageHeight - y);
+  return {
+    x: Math.floor(x),
+    y: Math.floor(y),
+    width: Math.max(1, Math.floor(width)),
+    height: Math.max(1, Math.floor(height)),
+  };
+}
+
+/**
+ * The square a `width` x `height` region is padded into. Centred padding
+ * puts `round(diff / 2)` after the region and the rest before it, as face-api's
+ * `padToSquare` does; otherwise all padding goes after (right or bottom).
+ *
+ * @example
+ *   squareLayout(40, 25, true); // { side: 40, padLeft: 0, padTop: 7 }
+ */
+export function squareLayout(width: number, height: number, centred: boolean): SquareLayout {
+  const side = Math.max(width, height);
+  const diff = side - Math.min(width, height);
+  const before = centred ? diff - Math.round(diff / 2) : 0;
+  return { side, padLeft: width < height ? before : 0, padTop: height < width ? before : 0 };
+}
+
+/** Per output coordinate: the two source indices (in region pixels, -1 for padding) and the blend weight. */
+function sampleAxis(size: number, side: number, padBefore: number, regionLength: number) {
+  const low = new Int32Array(size);
+  const high = new Int32Array(size);
+  const frac = new Float64Array(size);
+  const ratio = side / size;
+  const inRegion = (p: number) => (p >= padBefore && p < padBefore + regionLength ? p - padBefore : -1);
+  for (let i = 0; i < size; i++) {
+    const source = ratio * i;
+    const floor = Math.max(0, Math.floor(source));
+    low[i] = inRegion(floor);
+    high[i] = inRegion(Math.min(side - 1, Math.ceil(source)));
+    frac[i] = source - floor;
+  }
+  return { low, high, frac };
+}
+
+/**
+ * Writes `region` of `image`, padded to a square with zeros and resized to
+ * `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
+ * Returns the square layout so callers can map model coordinates back.
+ *
+ * @example
+ *   const batch = new Float32Array(faces.length * 112 * 112 * 3);
+ *   faces.forEach((f, i) => writeSquareCrop(image, faceRegion(f.box, image.width, image.height), 112, batch, i * 112 * 112 * 3, true));
+ */
+export function writeSquareCrop(
+  image: RgbImage,
+  region: PixelRegion,
+  size: number,
+  out: Float32Array,
+  offset: number,
+  centred: boolean,
+): SquareLayout {
+  const layout = squareLayout(region.width, region.height, centred);
+  const rows = sampleAxis(size, layout.side, layout.padTop, region.height);
+  const cols = sampleAxis(size, layout.side, layout.padLeft, region.width);
+  const { data, width: stride } = image;
+  const pixel = (row: number, col: number, channel: number): number =>
+    row < 0 || col < 0 ? 0 : data[((region.y + row) * stride + region.x + col) * 3 + channel]!;
+  let o = offset;
+  for (let r = 0; r < size; r++) {
+    const top = rows.low[r]!;
+    const bottom = rows.high[r]!;
+    const rowFrac = rows.frac[r]!;
+    for (let c = 0; c < size; c++) {
+      const left = cols.low[c]!;
+      const right = cols.high[c]!;
+      const colFrac = cols.frac[c]!;
+      for (let ch = 0; ch < 3; ch++) {
+        const topLeft = pixel(top, left, ch);
+        const upper = topLeft + (pixel(top, right, ch) - topLeft) * colFrac;
+        const bottomLeft = pixel(bottom, left, ch);
+        const lower = bottomLeft + (pixel(bottom, right, ch) - bottomLeft) * colFrac;
+        out[o++] = upper + (lower - upper) * rowFrac;
+      }
+    }
+  }
+  return layout;
+}
