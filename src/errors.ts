@@ -7,9 +7,11 @@
 export const ERROR_CODES = {
   IMAGE_MISSING: { statusCode: 400, description: 'No image was sent (multipart field `image` or an image/* body).' },
   INVALID_OPTION: { statusCode: 400, description: 'An option has a wrong type or value.' },
+  MULTIPART_MALFORMED: { statusCode: 400, description: 'The multipart/form-data body is malformed (missing boundary, truncated part or bad part header).' },
   UNAUTHORIZED: { statusCode: 401, description: 'An API key is required: send `Authorization: Bearer <key>`.' },
   NOT_FOUND: { statusCode: 404, description: 'No such route or file.' },
   IMAGE_TOO_LARGE: { statusCode: 413, description: 'The upload is larger than the configured byte limit.' },
+  TOO_MANY_FILES: { statusCode: 413, description: 'A batch holds more files (or form parts) than the configured limit.' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, description: 'The upload is not an image type FaceRead reads (JPEG, PNG, WebP, AVIF, GIF, TIFF).' },
   IMAGE_UNDECODABLE: { statusCode: 422, description: 'The image is empty, truncated or corrupt and cannot be decoded.' },
   IMAGE_TOO_MANY_PIXELS: { statusCode: 422, description: 'The image has more pixels than the configured limit (decompression bomb guard).' },
