@@ -119,3 +119,27 @@ export function writeSquareCrop(
   }
   return layout;
 }
+
+/** One face's place in a crop batch, for mapping model coordinates back to the image. */
+export interface FaceCrop {
+  region: PixelRegion;
+  layout: SquareLayout;
+}
+
+/**
+ * All `boxes` of `image` as one NHWC float batch [boxes.length, size, size, 3],
+ * each cropped the way face-api crops faces (clipped, floored, centred padding).
+ *
+ * @example
+ *   const { data, crops } = faceCropBatch(image, detections.map((d) => d.box), 112);
+ *   const input = new ort.Tensor('float32', data, [crops.length, 112, 112, 3]);
+ */
+export function faceCropBatch(image: RgbImage, boxes: readonly Box[], size: number): { data: Float32Array; crops: FaceCrop[] } {
+  const faceLength = size * size * 3;
+  const data = new Float32Array(boxes.length * faceLength);
+  const crops = boxes.map((box, i) => {
+    const region = faceRegion(box, image.width, image.height);
+    return { region, layout: writeSquareCrop(image, region, size, data, i * faceLength, true) };
+  });
+  return { data, crops };
+}

@@ -6,17 +6,13 @@
  */
 import ort from 'onnxruntime-node';
 import { AGE_GENDER_INPUT_SIZE, GENDER_OUTPUT_LABELS } from '../../convert/faceapi/age-gender.js';
-import { faceRegion, writeSquareCrop } from '../../image/crop.js';
+import { faceCropBatch } from '../../image/crop.js';
 import type { Detection, RgbImage } from '../../types.js';
 import type { AttributePrediction, AttributePredictor, RunnerFactory } from '../runner-types.js';
 
 /** The faces of `image` as the model's [N, 112, 112, 3] float input. */
 export function faceBatch(image: RgbImage, faces: readonly Detection[], size: number): ort.Tensor {
-  const faceLength = size * size * 3;
-  const data = new Float32Array(faces.length * faceLength);
-  faces.forEach((face, i) => {
-    writeSquareCrop(image, faceRegion(face.box, image.width, image.height), size, data, i * faceLength, true);
-  });
+  const { data } = faceCropBatch(image, faces.map((face) => face.box), size);
   return new ort.Tensor('float32', data, [faces.length, size, size, 3]);
 }
 
