@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { Piscina } from 'piscina';
 import 'sharp'; // loaded on the main thread first, as sharp asks of programs that use it in workers
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
@@ -81,6 +82,17 @@ async function readInput(input: Buffer | string): Promise<Uint8Array> {
   return input;
 }
 
+/**
+ * The compiled worker module. Under a TypeScript loader (tsx, in development)
+ * this file is .ts and worker threads do not inherit the loader, so the
+ * compiled copy in dist/ (from `npm run build`) is used.
+ */
+function workerFile(): string {
+  const here = new URL(import.meta.url);
+  if (path.extname(here.pathname) !== '.ts') return new URL('./engine/analysis-worker.js', here).href;
+  return new URL('../dist/src/engine/analysis-worker.js', here).href;
+}
+
 /** Loads the models (converting them into the store if needed) and starts the worker pool. */
 export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
   const settings = { ...ANALYZER_DEFAULTS, ...options };
@@ -95,7 +107,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
 
   const setup: WorkerSetup = { ...stored, intraOpThreads, decode: { maxPixels, workingSide: settings.workingSide } };
   const pool = new Piscina({
-    filename: new URL('./engine/analysis-worker.js', import.meta.url).href,
+    filename: workerFile(),
     minThreads: poolSize,
     maxThreads: poolSize,
     idleTimeout: Infinity,

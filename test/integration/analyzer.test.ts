@@ -1,0 +1,97 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createAnalyzer } from '../../src/analyzer.js';
+import { FaceReadError } from '../../src/errors.js';
+import { AGE_BUCKETS, type Analyzer } from '../../src/types.js';
+import { FACEAPI_SAMPLE_DIR } from '../helpers/faceapi-reference.js';
+import { TEST_STORE_DIR } from '../helpers/test-store.js';
+
+const SAMPLES = [3, 3, 3, 4, 5, 4].map((faces, i) => ({ file: path.join(FACEAPI_SAMPLE_DIR, `sample${i + 1}.jpg`), faces }));
+let analyzer: Analyzer;
+
+before(async () => {
+  analyzer = await createAnalyzer({ modelDir: TEST_STORE_DIR, poolSize: 2 });
+});
+after(() => analyzer.close());
+
+for (const { file, faces } of SAMPLES) {
+  test(`${path.basename(file)}: ${faces} faces, all female, ages 15-45`, async () => {
+    const result = await analyzer.analyze(file);
+    const { width, height } = await sharp(file).metadata();
+    assert.deepEqual(result.image, { width, height });
+    assert.equal(result.faces.length, faces);
+    for (const face of result.faces) {
+      assert.ok(face.box.x >= 0 && face.box.y >= 0 && face.box.x + face.box.width <= width! && face.box.y + face.box.height <= height!, 'box inside the image');
+      assert.ok(face.box.width > 50 && face.box.height > 50, 'faces in these photos are large');
+      assert.ok(face.score >= 0.5 && face.score <= 1);
+      assert.equal(face.gender?.label, 'female');
+      assert.ok(face.gender!.probability > 0.5 && face.gender!.probability <= 1);
+      assert.ok(face.age!.years >= 15 && face.age!.years <= 45, `age ${face.age!.years}`);
+      assert.ok(AGE_BUCKETS.includes(face.age!.bucket));
+    }
+    assert.deepEqual(result.models, { detector: 'faceapi-ssd-mobilenetv1', age: 'faceapi-age-gender', gender: 'faceapi-age-gender' });
+    const t = result.timingsMs;
+    assert.ok(t.total >= t.decode + t.detect + t.attributes - 0.1 && t.decode > 0 && t.detect > 0);
+  });
+}
+
+test('a photo with no face gives faces: [] and not an error', async () => {
+  const gradient = await sharp(Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i % 768) / 3)), { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer();
+  const result = await analyzer.analyze(gradient);
+  assert.deepEqual(result.faces, []);
+  assert.deepEqual(result.image, { width: 256, height: 256 });
+});
+
+test('buffers and paths give the same result; options are applied', async () => {
+  const bytes = await readFile(SAMPLES[4]!.file);
+  const fromPath = await analyzer.analyze(SAMPLES[4]!.file);
+  const fromBytes = await analyzer.analyze(bytes, { maxFaces: 2, attributes: ['gender'] });
+  assert.equal(fromBytes.faces.length, 2);
+  assert.deepEqual(fromBytes.faces.map((f) => f.box), fromPath.faces.slice(0, 2).map((f) => f.box));
+  assert.ok(fromBytes.faces.every((f) => f.gender && !f.age));
+  assert.equal(fromBytes.models.age, null);
+  const strict = await analyzer.analyze(bytes, { minScore: 0.95 });
+  assert.ok(strict.faces.length < fromPath.faces.length && strict.faces.every((f) => f.score >= 0.95));
+});
+
+test('EXIF orientation: boxes are in the upright image', async () => {
+  const upright = await analyzer.analyze(SAMPLES[0]!.file);
+  // Stored sideways with orientation 6: viewers (and FaceRead) turn it back upright.
+  const sideways = await sharp(SAMPLES[0]!.file).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+  const result = await analyzer.analyze(sideways);
+  assert.deepEqual(result.image, upright.image);
+  assert.equal(result.faces.length, upright.faces.length);
+  for (const face of upright.faces) {
+    assert.ok(result.faces.some((f) => Math.abs(f.box.x - face.box.x) < 12 && Math.abs(f.box.y - face.box.y) < 12), `a face near ${face.box.x},${face.box.y}`);
+  }
+});
+
+test('bad input gives coded errors and the analyzer keeps working', async () => {
+  const cases: [Buffer | string, string][] = [
+    [Buffer.alloc(0), 'IMAGE_UNDECODABLE'],
+    [Buffer.from('%PDF-1.4 not an image'), 'UNSUPPORTED_MEDIA_TYPE'],
+    [(await readFile(SAMPLES[0]!.file)).subarray(0, 5000), 'IMAGE_UNDECODABLE'],
+    ['/no/such/photo.jpg', 'NOT_FOUND'],
+  ];
+  for (const [input, code] of cases) {
+    await assert.rejects(analyzer.analyze(input), (error: unknown) => error instanceof FaceReadError && error.code === code);
+  }
+  await assert.rejects(analyzer.analyze(SAMPLES[0]!.file, { minScore: 2 }), /Expected a number between 0 and 1 for minScore but received 2/);
+  assert.equal((await analyzer.analyze(SAMPLES[0]!.file)).faces.length, 3);
+});
+
+test('the event loop stays free while photos are analysed (inference runs in workers)', async () => {
+  const bytes = await readFile(SAMPLES[1]!.file);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 6 }, () => analyzer.analyze(bytes)));
+  const elapsed = performance.now() - t0;
+  clearInterval(timer);
+  // Blocking inference on this thread would let almost no 5 ms tick through; free, most get through.
+  assert.ok(ticks >= (elapsed / 5) * 0.5, `${ticks} ticks in ${elapsed.toFixed(0)} ms`);
+  assert.deepEqual(analyzer.load(), { queued: 0, running: 0 });
+});
