@@ -7,6 +7,7 @@
 export const ERROR_CODES = {
   IMAGE_MISSING: { statusCode: 400, description: 'No image was sent (multipart field `image` or an image/* body).' },
   INVALID_OPTION: { statusCode: 400, description: 'An option has a wrong type or value.' },
+  BAD_REQUEST: { statusCode: 400, description: 'The request itself is malformed (headers, content length or body framing).' },
   MULTIPART_MALFORMED: { statusCode: 400, description: 'The multipart/form-data body is malformed (missing boundary, truncated part or bad part header).' },
   UNAUTHORIZED: { statusCode: 401, description: 'An API key is required: send `Authorization: Bearer <key>`.' },
   NOT_FOUND: { statusCode: 404, description: 'No such route or file.' },
