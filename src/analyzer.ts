@@ -34,7 +34,7 @@ export interface AnalyzerOptions {
   intraOpThreads?: number;
   /** Refuse photos with more pixels than this; default 50 million. */
   maxPixels?: number;
-  /** Photos are downscaled so their longer side is at most this before analysis (0: never); default 1600. */
+  /** Photos are downscaled so their longer side is at most this before analysis (0: never); default 2048. */
   workingSide?: number;
   /** Defaults for per-photo options. */
   defaults?: AnalyzeOptions;
@@ -47,7 +47,7 @@ export const ANALYZER_DEFAULTS = Object.freeze({
   poolSize: Math.max(1, Math.min(2, os.availableParallelism())),
   intraOpThreads: 1,
   maxPixels: 50_000_000,
-  workingSide: 1600,
+  workingSide: 2048,
 });
 
 function positiveInteger(name: string, value: unknown, max: number): number {
