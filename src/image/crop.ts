@@ -97,22 +97,27 @@ export function writeSquareCrop(
   const rows = sampleAxis(size, layout.side, layout.padTop, region.height);
   const cols = sampleAxis(size, layout.side, layout.padLeft, region.width);
   const { data, width: stride } = image;
-  const pixel = (row: number, col: number, channel: number): number =>
-    row < 0 || col < 0 ? 0 : data[((region.y + row) * stride + region.x + col) * 3 + channel]!;
+  // Byte offsets of each sampled row and column, -1 where the sample falls in the padding.
+  const rowOffset = (row: number) => (row < 0 ? -1 : ((region.y + row) * stride + region.x) * 3);
+  const colOffset = (col: number) => (col < 0 ? -1 : col * 3);
+  const left = Int32Array.from(cols.low, colOffset);
+  const right = Int32Array.from(cols.high, colOffset);
   let o = offset;
   for (let r = 0; r < size; r++) {
-    const top = rows.low[r]!;
-    const bottom = rows.high[r]!;
+    const top = rowOffset(rows.low[r]!);
+    const bottom = rowOffset(rows.high[r]!);
     const rowFrac = rows.frac[r]!;
     for (let c = 0; c < size; c++) {
-      const left = cols.low[c]!;
-      const right = cols.high[c]!;
+      const l = left[c]!;
+      const rt = right[c]!;
       const colFrac = cols.frac[c]!;
       for (let ch = 0; ch < 3; ch++) {
-        const topLeft = pixel(top, left, ch);
-        const upper = topLeft + (pixel(top, right, ch) - topLeft) * colFrac;
-        const bottomLeft = pixel(bottom, left, ch);
-        const lower = bottomLeft + (pixel(bottom, right, ch) - bottomLeft) * colFrac;
+        const topLeft = top < 0 || l < 0 ? 0 : data[top + l + ch]!;
+        const topRight = top < 0 || rt < 0 ? 0 : data[top + rt + ch]!;
+        const bottomLeft = bottom < 0 || l < 0 ? 0 : data[bottom + l + ch]!;
+        const bottomRight = bottom < 0 || rt < 0 ? 0 : data[bottom + rt + ch]!;
+        const upper = topLeft + (topRight - topLeft) * colFrac;
+        const lower = bottomLeft + (bottomRight - bottomLeft) * colFrac;
         out[o++] = upper + (lower - upper) * rowFrac;
       }
     }
