@@ -10,6 +10,8 @@ import path from 'node:path';
 export interface WeightTensor {
   readonly shape: readonly number[];
   readonly data: Float32Array;
+  /** The exact values of an int32 tensor (float32 `data` rounds those above 2^24, e.g. INT32_MAX slice ends). */
+  readonly ints?: Int32Array;
 }
 
 interface ManifestEntry {
@@ -76,7 +78,9 @@ function decodeEntry(entry: ManifestEntry, bytes: Buffer, offset: number): { ten
   if (storedType === 'float32') {
     for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
   } else if (storedType === 'int32') {
-    for (let i = 0; i < count; i++) data[i] = view.getInt32(i * 4, true);
+    const ints = new Int32Array(count);
+    for (let i = 0; i < count; i++) data[i] = ints[i] = view.getInt32(i * 4, true);
+    return { tensor: { shape: entry.shape, data, ints }, size };
   } else if (storedType === 'float16') {
     for (let i = 0; i < count; i++) data[i] = float16ToFloat32(view.getUint16(i * 2, true));
   } else {
