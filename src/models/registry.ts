@@ -71,6 +71,24 @@ export const MODELS: readonly ModelDefinition[] = [
     convert: async (dir) => (await import('../convert/faceapi/age-gender.js')).convertAgeGender(dir),
     runner: async () => (await import('../pipeline/attributes/age-gender-faceapi.js')).createFaceApiAgeGenderPredictor,
   },
+  {
+    id: 'faceapi-tiny-face-detector',
+    role: 'detector',
+    description: "face-api's Tiny Face Detector (YOLO-style, 416x416 input): faster, misses more small faces",
+    source: faceApiFiles('tiny_face_detector_model'),
+    license: 'MIT (@vladmandic/face-api)',
+    convert: async (dir) => (await import('../convert/faceapi/tiny-face-detector.js')).convertTinyFaceDetector(dir),
+    runner: async () => (await import('../pipeline/detectors/tiny-face-detector.js')).createTinyFaceDetector,
+  },
+  {
+    id: 'faceapi-landmarks-68',
+    role: 'landmarks',
+    description: "face-api's 68-point landmark network, reduced to 5 points (eyes, nose tip, mouth corners)",
+    source: faceApiFiles('face_landmark_68_model'),
+    license: 'MIT (@vladmandic/face-api)',
+    convert: async (dir) => (await import('../convert/faceapi/landmarks-68.js')).convertLandmarks68(dir),
+    runner: async () => (await import('../pipeline/landmarks/landmarks-68-faceapi.js')).createFaceApiLandmarkFinder,
+  },
 ];
 
 /** Named sets of models; `default` until the accuracy work picks better ones. */
@@ -81,7 +99,8 @@ export interface Profile {
 }
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
-  default: { detector: 'faceapi-ssd-mobilenetv1', attributes: ['faceapi-age-gender'] },
+  default: { detector: 'faceapi-ssd-mobilenetv1', landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'] },
+  fast: { detector: 'faceapi-tiny-face-detector', landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'] },
 };
 
 export const DEFAULT_PROFILE = 'default';

@@ -31,6 +31,11 @@ for (const { file, faces } of SAMPLES) {
       assert.ok(face.gender!.probability > 0.5 && face.gender!.probability <= 1);
       assert.ok(face.age!.years >= 15 && face.age!.years <= 45, `age ${face.age!.years}`);
       assert.ok(AGE_BUCKETS.includes(face.age!.bucket));
+      const [leftEye, rightEye, nose, leftMouth, rightMouth] = face.landmarks!;
+      assert.equal(face.landmarks!.length, 5);
+      for (const [x, y] of face.landmarks!) assert.ok(x >= face.box.x - 5 && x <= face.box.x + face.box.width + 5 && y >= face.box.y - 5 && y <= face.box.y + face.box.height + 5, 'landmark inside its face');
+      assert.ok(leftEye![0] < rightEye![0] && leftMouth![0] < rightMouth![0], 'left points left of right points');
+      assert.ok(nose![1] > Math.min(leftEye![1], rightEye![1]) && Math.max(leftMouth![1], rightMouth![1]) > nose![1] - 5, 'eyes above nose above mouth');
     }
     assert.deepEqual(result.models, { detector: 'faceapi-ssd-mobilenetv1', age: 'faceapi-age-gender', gender: 'faceapi-age-gender' });
     const t = result.timingsMs;
