@@ -83,6 +83,23 @@ models.command('prepare').description("convert a profile's models into the store
 models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
 
+program
+  .command('serve')
+  .description('serve the web page and the HTTP API (env PORT, HOST and the rest of the server settings apply)')
+  .option('--port <n>', 'port to listen on (env PORT)', integer(0, 65535))
+  .option('--host <host>', 'address to listen on (env HOST)')
+  .option('--models <profile>', 'model profile')
+  .option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)')
+  .option('--pool-size <n>', 'worker threads', integer(1, 64))
+  .action(async (o) => {
+    const { serve } = await import('../server/serve.js');
+    const overrides = Object.fromEntries(
+      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize }).filter(([, v]) => v !== undefined),
+    );
+    const server = await serve({ overrides });
+    await server.ready;
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
