@@ -42,6 +42,8 @@ async function analyzeOne(analyzer: Analyzer, file: string, options: AnalyzeComm
 
 /** Runs the command; resolves to the process exit code (0 all good, 1 some file failed). */
 export async function runAnalyzeCommand(inputs: string[], options: AnalyzeCommandOptions): Promise<number> {
+  // Created first so a bad profile or store is a usage error before any output.
+  const analyzer = await createAnalyzer(options.analyzer);
   const { files, unmatched } = await collectInputs(inputs);
   const writer = createOutputWriter(options.format);
   process.stdout.write(writer.begin());
@@ -51,7 +53,6 @@ export async function runAnalyzeCommand(inputs: string[], options: AnalyzeComman
     process.stdout.write(writer.line({ file: arg, error: { code: 'NOT_FOUND', message: `No image file matches ${arg}` } }));
   }
   if (options.annotate) await mkdir(options.annotate, { recursive: true });
-  const analyzer = files.length > 0 ? await createAnalyzer(options.analyzer) : undefined;
   const bar = options.progress && files.length > 3 ? new cliProgress.SingleBar({ stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(files.length, 0);
 
@@ -59,7 +60,7 @@ export async function runAnalyzeCommand(inputs: string[], options: AnalyzeComman
   const pending: Promise<FileOutcome>[] = [];
   let next = 0;
   const launch = () => {
-    if (next < files.length && analyzer) pending.push(analyzeOne(analyzer, files[next++]!, options));
+    if (next < files.length) pending.push(analyzeOne(analyzer, files[next++]!, options));
   };
   for (let i = 0; i < options.concurrency; i++) launch();
   for (let written = 0; written < files.length; written++) {
@@ -71,6 +72,6 @@ export async function runAnalyzeCommand(inputs: string[], options: AnalyzeComman
   }
   bar?.stop();
   process.stdout.write(writer.end());
-  await analyzer?.close();
+  await analyzer.close();
   return failed > 0 ? 1 : 0;
 }

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile, copyFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { FACEAPI_SAMPLE_DIR } from '../helpers/faceapi-reference.js';
+import { REPO_ROOT } from '../helpers/repo-root.js';
+import { TEST_STORE_DIR } from '../helpers/test-store.js';
+
+const run = promisify(execFile);
+const BIN = path.join(REPO_ROOT, 'bin', 'faceread.js');
+
+async function faceread(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, FACEREAD_MODEL_DIR: TEST_STORE_DIR }, maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('analyze: a folder with a broken file gives one NDJSON line per file and exit code 1', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'faceread-cli-'));
+  await copyFile(path.join(FACEAPI_SAMPLE_DIR, 'sample1.jpg'), path.join(dir, 'a.jpg'));
+  await copyFile(path.join(FACEAPI_SAMPLE_DIR, 'sample4.jpg'), path.join(dir, 'b.jpg'));
+  await writeFile(path.join(dir, 'c.jpg'), 'not really a jpeg');
+  const annotated = path.join(dir, 'annotated');
+  const { code, stdout } = await faceread(['analyze', dir, '--format', 'ndjson', '--annotate', annotated]);
+  assert.equal(code, 1);
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => path.basename(l.file)), ['a.jpg', 'b.jpg', 'c.jpg']);
+  assert.deepEqual(lines.slice(0, 2).map((l) => l.faces.length), [3, 4]);
+  assert.equal(lines[2].error.code, 'UNSUPPORTED_MEDIA_TYPE');
+  const written = (await readdir(annotated)).sort();
+  assert.deepEqual(written, ['a.annotated.jpg', 'b.annotated.jpg']);
+  const meta = await sharp(path.join(annotated, 'a.annotated.jpg')).metadata();
+  assert.deepEqual([meta.width, meta.height], [lines[0].image.width, lines[0].image.height]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('analyze: csv output and exit code 0 when every file succeeds', async () => {
+  const { code, stdout } = await faceread(['analyze', path.join(FACEAPI_SAMPLE_DIR, 'sample5.jpg'), '--format', 'csv', '--attributes', 'gender']);
+  assert.equal(code, 0);
+  const rows = stdout.trim().split('\n');
+  assert.equal(rows.length, 1 + 5);
+  assert.ok(rows.slice(1).every((r) => r.includes(',female,') && /,,,$/.test(r)), 'gender only: no age columns');
+});
+
+test('usage errors exit 2 with a message naming the option', async () => {
+  const bad = await faceread(['analyze', 'x.jpg', '--min-score', 'high']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Expected a number between 0 and 1 but received 'high'/);
+  const unknown = await faceread(['analyze', 'x.jpg', '--models', 'nope']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown model profile "nope"\. Should be one of: default, fast/);
+});
+
+test('models list and verify report the store', async () => {
+  const list = await faceread(['models', 'list']);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /faceapi-ssd-mobilenetv1 +detector +ok/);
+  assert.match(list.stdout, /default: detector faceapi-ssd-mobilenetv1/);
+  const verify = await faceread(['models', 'verify']);
+  assert.equal(verify.code, 0);
+  assert.match(verify.stdout, /faceapi-age-gender +ok/);
+});
