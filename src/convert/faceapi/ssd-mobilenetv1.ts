@@ -16,8 +16,8 @@
  */
 import path from 'node:path';
 import { GraphBuilder, int, ints } from '../onnx/graph-builder.js';
-import { hwioToOihw } from './faceapi-layers.js';
-import { readWeightsManifest, type WeightMap } from './weights.js';
+import { hwioToOihw, type LayerContext as Ctx } from './faceapi-layers.js';
+import { readWeightsManifest } from './weights.js';
 
 /** Side of the square image the detector takes. */
 export const SSD_INPUT_SIZE = 512;
@@ -43,11 +43,6 @@ interface Feature {
   name: string;
   channels: number;
   side: number;
-}
-
-interface Ctx {
-  g: GraphBuilder;
-  weights: WeightMap;
 }
 
 /** TF 'same' padding for a square input as ONNX pads [top, left, bottom, right]; TF puts the odd pixel at the end. */

@@ -1,7 +1,9 @@
 /**
  * The converted SSD MobileNetV1 against face-api on tfjs-cpu, on the same
- * 512x512 photo tensors: raw outputs (decoded boxes and scores per anchor)
- * within 1e-3, and the same detections after post-processing.
+ * 512x512 photo tensors: raw outputs (box encodings, decoded boxes and
+ * scores per anchor) within 1e-3, and the same detections after
+ * post-processing. face-api only returns decoded boxes, so its encodings
+ * are recovered by inverting the decoding.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -34,6 +36,20 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
+
+/** Inverts face-api's box decoding: its decoded [ymin, xmin, ymax, xmax] boxes back to raw (ty, tx, th, tw). */
+function encodeBoxes(boxes: Float32Array, anchors: Float32Array): Float64Array {
+  const out = new Float64Array(boxes.length);
+  for (let o = 0; o < boxes.length; o += 4) {
+    const [ah, aw] = [anchors[o + 2]! - anchors[o]!, anchors[o + 3]! - anchors[o + 1]!];
+    const [h, w] = [boxes[o + 2]! - boxes[o]!, boxes[o + 3]! - boxes[o + 1]!];
+    out[o] = ((boxes[o]! + h / 2 - (anchors[o]! + ah / 2)) / ah) * 10;
+    out[o + 1] = ((boxes[o + 1]! + w / 2 - (anchors[o + 1]! + aw / 2)) / aw) * 10;
+    out[o + 2] = Math.log(h / ah) * 5;
+    out[o + 3] = Math.log(w / aw) * 5;
+  }
+  return out;
+}
 
 /** face-api's detections plus the per-anchor boxes and scores its forward pass produced on the way. */
 async function locateFacesWithRawOutputs(net: Any, input: Any) {
@@ -85,9 +101,11 @@ describe('ssd_mobilenetv1 on onnxruntime matches face-api on tfjs-cpu', () => {
           decoded.set([b.y1, b.x1, b.y2, b.x2], i * 4);
         }
         const boxDifference = maxAbsDifference(decoded, referenceBoxes);
+        const encodingDifference = maxAbsDifference(encodings, encodeBoxes(referenceBoxes, anchors));
         const scoreDifference = maxAbsDifference(outputs.scores!.data as Float32Array, referenceScores);
-        t.diagnostic(`max |difference| boxes ${boxDifference.toExponential(2)}, scores ${scoreDifference.toExponential(2)}`);
+        t.diagnostic(`max |difference| decoded boxes ${boxDifference.toExponential(2)}, encodings ${encodingDifference.toExponential(2)}, scores ${scoreDifference.toExponential(2)}`);
         assert.ok(boxDifference <= TOLERANCE, `boxes differ by ${boxDifference}`);
+        assert.ok(encodingDifference <= TOLERANCE, `box encodings differ by ${encodingDifference}`);
         assert.ok(scoreDifference <= TOLERANCE, `scores differ by ${scoreDifference}`);
 
         const found = await createSsdMobilenetV1Detector(session).detect(image, { minScore: 0.5, maxFaces: 100 });
