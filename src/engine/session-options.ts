@@ -12,6 +12,10 @@ export function sessionOptions(intraOpThreads: number): ort.InferenceSession.Ses
     executionMode: 'sequential',
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
+    // The arena is kept (off, SSD runs ~30% slower), but planning one block for every
+    // intermediate tensor ("memory pattern") is not: measured ~40 MB less RSS per
+    // detector session at the same speed.
+    enableMemPattern: false,
   };
 }
 
