@@ -71,7 +71,12 @@ export function ssdAnchors(): Float32Array {
 
 let cached: Float32Array | undefined;
 
-/** `ssdAnchors()`, computed once per process. */
+/**
+ * `ssdAnchors()`, computed once per process (callers must not modify it).
+ *
+ * @example
+ *   const box = decodeSsdBox(encodings, sharedSsdAnchors(), index);
+ */
 export function sharedSsdAnchors(): Float32Array {
   cached ??= ssdAnchors();
   return cached;
