@@ -1,7 +1,7 @@
 /**
- * MatMul, BatchMatMul and _FusedMatMul (BiasAdd + activation). Constant
- * operands are transposed at conversion time; 2-D products with a bias
- * become one Gemm.
+ * MatMul, BatchMatMul and _FusedMatMul (BiasAdd + activation). 2-D
+ * products become one Gemm (transposes and bias included); higher ranks use
+ * MatMul with an explicit Transpose, which ORT folds for constant operands.
  */
 import { int } from '../../onnx/graph-builder.js';
 import { computed, type ConversionContext, type Value } from '../conversion-context.js';

@@ -10,6 +10,7 @@ const stridedCases = [
   { title: 'negative stride with begin/end masks', input: shape, begin: [0, 0, 0, 0], end: [0, 0, 0, 0], strides: [1, -1, 1, -1], masks: { begin_mask: 15, end_mask: 15 } },
   { title: 'shrink the last index (-1)', input: shape, begin: [0, -1], end: [0, 0], strides: [1, 1], masks: { begin_mask: 1, end_mask: 1, shrink_axis_mask: 2 } },
   { title: 'ellipsis and new axis', input: shape, begin: [0, 0, 1], end: [0, 0, 3], strides: [1, 1, 1], masks: { ellipsis_mask: 1, new_axis_mask: 2 } },
+  { title: 'an INT32_MAX end (exact int32 weights)', input: shape, begin: [0, 2], end: [2147483647, 2147483647], strides: [1, 1], masks: {} },
   { title: 'negative begin and end', input: shape, begin: [0, -4, -5, 0], end: [2, -1, -1, 3], strides: [1, 1, 2, 1], masks: {} },
 ];
 
