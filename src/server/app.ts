@@ -1,0 +1,160 @@
+/**
+ * `buildApp` assembles the HTTP service from an analyzer and a frozen
+ * config: security headers, optional CORS / rate limit / API key, the
+ * analysis routes behind a bounded queue, health and metrics, the OpenAPI
+ * document and its docs page, and the web page. It does not listen; see
+ * `serve` (src/server/serve.ts) for the process around it.
+ *
+ * @example
+ *   const app = await buildApp({ analyzer: await createAnalyzer(), config: loadServerConfig() });
+ *   const response = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { FaceReadError } from '../errors.js';
+import type { Analyzer } from '../types.js';
+import { createAnalysisGate, type AnalysisGate } from './analysis-gate.js';
+import type { ServerConfig } from './config.js';
+import { installApiKey } from './plugins/api-key.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+import { createMetrics, installMetrics } from './plugins/metrics.js';
+import { analyzeRoutes } from './routes/analyze.js';
+import { healthRoutes } from './routes/health.js';
+import { analysisResultSchema, batchResponseSchema } from './schemas/analysis-result.js';
+import { errorResponseSchema } from './schemas/error-response.js';
+
+export interface BuildAppOptions {
+  /** The analyzer, or the promise of one while its models load (`/readyz` says 503 until it resolves). */
+  analyzer: Analyzer | Promise<Analyzer>;
+  config: Readonly<ServerConfig>;
+  /** fastify's logger option; default: off (serve() passes a pino config). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The bounded queue in front of the analyzer. */
+    analysisGate: AnalysisGate;
+  }
+}
+
+/** The page's folder: `web/` at the package root, found from both `src/server` (tsx) and `dist/src/server`. */
+export function webRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, '..', '..', 'web'), join(here, '..', '..', '..', 'web')]) {
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  }
+  throw new FaceReadError('NOT_FOUND', `The web page folder was not found near ${here}; reinstall the package (npm ci).`);
+}
+
+/**
+ * While closing, responses of requests still in flight say `Connection: close`, so their
+ * keep-alive sockets end with them and `app.close()` does not wait on idle clients.
+ */
+function installDrainOnClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) app.server.closeIdleConnections?.();
+  });
+}
+
+/** Builds (but does not start) the HTTP service. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    // Requests may wait in the analysis queue; the analysis timeout, not the socket, bounds them.
+    requestTimeout: config.requestTimeoutMs + 10_000,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  const gate = createAnalysisGate(options.analyzer, { queueLimit: config.queueLimit, timeoutMs: config.requestTimeoutMs });
+  app.decorate('analysisGate', gate);
+  const metrics = createMetrics(() => gate.load());
+
+  installErrorHandler(app, { retryAfterSeconds: () => (gate.ready ? gate.retryAfterSeconds() : 5), maxUploadBytes: config.maxUploadBytes });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  installMetrics(app, metrics);
+  installDrainOnClose(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Photos are shown from blob: URLs; Swagger UI uses data: images.
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        // No CDN and no inline scripts: everything comes from this server.
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The page may be served over plain HTTP on a LAN; HSTS only makes sense behind TLS.
+    strictTransportSecurity: false,
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: [...config.corsOrigins], methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
+  }
+  if (config.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: config.rateLimitMax,
+      timeWindow: config.rateLimitWindowMs,
+      allowList: (request) => !request.url.startsWith('/api/'),
+      errorResponseBuilder: (_request, context) => {
+        const error = new FaceReadError('RATE_LIMITED', `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`);
+        return Object.assign(error, { statusCode: 429 });
+      },
+    });
+  }
+  installApiKey(app, config.apiKey);
+
+  app.addSchema(errorResponseSchema);
+  app.addSchema(analysisResultSchema);
+  app.addSchema(batchResponseSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'FaceRead API',
+        description: 'Finds the faces in a photo and gives each a gender (with probability) and an age. Errors are `{ "error": { "code", "message" } }`.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'analysis', description: 'Face analysis' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+      components: config.apiKey ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {},
+      security: config.apiKey ? [{ bearer: [] }] : [],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true,
+    // A LAN deployment is plain HTTP: upgrading the docs' requests to https would break them.
+    transformStaticCSP: (header) => header.replace(/upgrade-insecure-requests;?/, ''), uiConfig: { url: '/openapi.json' } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { gate });
+  await app.register(analyzeRoutes, { gate, metrics, limits: { maxBytes: config.maxUploadBytes, maxFiles: config.maxBatchFiles } });
+  await app.register(fastifyStatic, { root: webRoot(), prefix: '/', index: ['index.html'], cacheControl: true, maxAge: '1h' });
+  return app;
+}

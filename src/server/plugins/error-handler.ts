@@ -1,0 +1,79 @@
+/**
+ * Turns every failure into the registry's shape, `{ error: { code, message } }`,
+ * with the code's HTTP status: FaceReadErrors as they are, fastify's and its
+ * plugins' errors mapped to the nearest registered code, anything else a
+ * logged 500 whose details stay in the log. No stack traces reach clients.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, FaceReadError, isFaceReadError, type ErrorCode } from '../../errors.js';
+
+/** fastify / plugin error codes and the registered code each becomes. */
+const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_REQ_FILE_TOO_LARGE: 'IMAGE_TOO_LARGE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'IMAGE_TOO_LARGE',
+  FST_FILES_LIMIT: 'TOO_MANY_FILES',
+  FST_PARTS_LIMIT: 'TOO_MANY_FILES',
+  FST_FIELDS_LIMIT: 'TOO_MANY_FILES',
+  FST_PROTO_VIOLATION: 'MULTIPART_MALFORMED',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'MULTIPART_MALFORMED',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_NOT_FOUND: 'NOT_FOUND',
+};
+
+/** Maps any error to a FaceReadError a client may see. */
+export function toClientError(error: unknown): FaceReadError {
+  if (isFaceReadError(error)) return error;
+  const e = error as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
+  if (e.validation) return new FaceReadError('INVALID_OPTION', `Invalid request: ${e.message ?? 'validation failed'}`);
+  const mapped = e.code ? FRAMEWORK_CODES[e.code] : undefined;
+  if (mapped) return new FaceReadError(mapped, messageFor(mapped, e.message));
+  const status = e.statusCode ?? 500;
+  if (status === 429) return new FaceReadError('RATE_LIMITED', e.message ?? 'Too many requests; retry later.');
+  if (status === 404) return new FaceReadError('NOT_FOUND', e.message ?? 'Not found.');
+  if (status === 503) return new FaceReadError('SERVER_BUSY', 'The server is not taking requests now; retry later.');
+  if (status >= 400 && status < 500) return new FaceReadError('BAD_REQUEST', e.message ?? 'The request is malformed.');
+  return new FaceReadError('INTERNAL_ERROR', ERROR_CODES.INTERNAL_ERROR.description);
+}
+
+function messageFor(code: ErrorCode, original: string | undefined): string {
+  switch (code) {
+    case 'IMAGE_TOO_LARGE':
+      return 'The upload is larger than the size limit.';
+    case 'TOO_MANY_FILES':
+      return `Too many files or form parts: ${original ?? 'limit reached'}.`;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'Send the photo as multipart/form-data (field `image`) or as a raw body with an image/* content type.';
+    default:
+      return original ?? ERROR_CODES[code].description;
+  }
+}
+
+export interface ErrorHandlerOptions {
+  /** Seconds to put in Retry-After on SERVER_BUSY and NOT_READY. */
+  retryAfterSeconds(): number;
+  /** Limit to quote in IMAGE_TOO_LARGE messages. */
+  maxUploadBytes: number;
+}
+
+/** Installs the error and not-found handlers on `app` (call on the root instance). */
+export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    let clientError = toClientError(error);
+    if (clientError.code === 'IMAGE_TOO_LARGE' && !isFaceReadError(error)) {
+      clientError = new FaceReadError('IMAGE_TOO_LARGE', `The upload is larger than the limit of ${options.maxUploadBytes} bytes.`);
+    }
+    if (clientError.statusCode >= 500 && clientError.code === 'INTERNAL_ERROR') {
+      request.log.error({ err: error }, 'unexpected error');
+    } else if (isFaceReadError(error) && error.cause) {
+      request.log.debug({ err: error.cause }, `request failed: ${error.code}`);
+    }
+    if (clientError.code === 'SERVER_BUSY' || clientError.code === 'NOT_READY') {
+      reply.header('retry-after', String(options.retryAfterSeconds()));
+    }
+    // Errors thrown while an annotated image was negotiated still answer in JSON.
+    reply.code(clientError.statusCode).type('application/json; charset=utf-8').send({ error: clientError.toJSON() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * `POST /api/analyze` (one photo, multipart or raw image body; JSON result
+ * or, with `annotate=true` and an image Accept, the annotated photo) and
+ * `POST /api/analyze/batch` (several files in one multipart request,
+ * results in order with a per-file error where one fails).
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { FaceReadError, isFaceReadError } from '../../errors.js';
+import { drawOverlay } from '../../image/draw-overlay.js';
+import type { AnalysisResult } from '../../types.js';
+import type { AnalysisGate } from '../analysis-gate.js';
+import { pickImageFormat } from '../negotiate.js';
+import type { ServerMetrics } from '../plugins/metrics.js';
+import { analyzeQuerySchema, batchQuerySchema, toAnalyzeOptions, type AnalyzeQuery } from '../schemas/analyze-query.js';
+import { errorResponses } from '../schemas/error-response.js';
+import { readBatchImages, readSingleImage, type UploadLimits } from '../upload.js';
+
+export interface AnalyzeRouteDeps {
+  gate: AnalysisGate;
+  metrics: ServerMetrics;
+  limits: UploadLimits;
+}
+
+const RAW_TYPES = /^(image\/[\w.+-]+|application\/octet-stream)$/i;
+
+/** Request bodies for the OpenAPI document only: multipart bodies are read by the handler, not validated by fastify. */
+const singleBody = {
+  description:
+    'multipart/form-data with the photo in field `image`, or the photo itself as the body with its image/* content type.',
+  content: {
+    'multipart/form-data': {
+      schema: { type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' } } },
+    },
+    'image/*': { schema: { type: 'string', format: 'binary' } },
+  },
+};
+
+const batchBody = {
+  description: 'multipart/form-data with one or more files (field `image`, repeated).',
+  content: {
+    'multipart/form-data': {
+      schema: { type: 'object', properties: { image: { type: 'array', items: { type: 'string', format: 'binary' } } } },
+    },
+  },
+};
+
+function withDocumentedBody(requestBody: object) {
+  return ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, body: requestBody }, url });
+}
+
+function serverTiming(reply: FastifyReply, result: AnalysisResult): void {
+  const entries = Object.entries(result.timingsMs).map(([stage, ms]) => `${stage};dur=${ms.toFixed(1)}`);
+  reply.header('server-timing', entries.join(', '));
+}
+
+/** Registers the analysis routes; register it as a plugin so its body parsers stay in its own context. */
+export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps): Promise<void> {
+  const { gate, metrics, limits } = deps;
+  // Only images (and multipart, added by @fastify/multipart) are bodies here: JSON, text and the rest get 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: limits.maxBytes }, (_request, payload, done) => done(null, payload));
+  // Multipart bodies are streamed by the handlers (request.file / parts), in memory, never to disk.
+  await app.register(multipart, { limits: { fileSize: limits.maxBytes } });
+
+  const track = async (pending: Promise<AnalysisResult>): Promise<AnalysisResult> => {
+    try {
+      const result = await pending;
+      metrics.observeAnalysis(result);
+      return result;
+    } catch (error) {
+      metrics.observeFailure(isFaceReadError(error) ? error.code : 'INTERNAL_ERROR');
+      throw error;
+    }
+  };
+
+  app.post<{ Querystring: AnalyzeQuery }>(
+    '/api/analyze',
+    {
+      bodyLimit: limits.maxBytes,
+      config: { swaggerTransform: withDocumentedBody(singleBody) },
+      schema: {
+        summary: 'Find the faces in one photo with their gender and age',
+        tags: ['analysis'],
+        querystring: analyzeQuerySchema,
+        response: {
+          200: {
+            description: 'The analysis (JSON), or the annotated photo when `annotate=true` and Accept asks for image/png or image/jpeg.',
+            content: {
+              'application/json': { schema: { $ref: 'AnalysisResult#' } },
+              'image/png': { schema: { type: 'string', format: 'binary' } },
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...errorResponses(400, 401, 413, 415, 422, 429, 500, 503, 504),
+        },
+      },
+    },
+    async (request, reply) => {
+      const photo = await readSingleImage(request, limits);
+      const format = request.query.annotate ? pickImageFormat(request.headers.accept) : null;
+      const result = await track(gate.analyze(photo, toAnalyzeOptions(request.query)));
+      request.log.info({ bytes: photo.length, timingsMs: result.timingsMs }, 'photo analysed');
+      serverTiming(reply, result);
+      if (format) {
+        const annotated = await drawOverlay(photo, result, format);
+        return reply.type(`image/${format}`).send(annotated);
+      }
+      return reply.type('application/json; charset=utf-8').send(result);
+    },
+  );
+
+  app.post<{ Querystring: Omit<AnalyzeQuery, 'annotate'> }>(
+    '/api/analyze/batch',
+    {
+      config: { swaggerTransform: withDocumentedBody(batchBody) },
+      schema: {
+        summary: 'Analyse several photos sent in one multipart request',
+        tags: ['analysis'],
+        querystring: batchQuerySchema,
+        response: { 200: { $ref: 'BatchResponse#' }, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
+      },
+    },
+    async (request) => {
+      const files = await readBatchImages(request, limits);
+      const readable = files.filter((file) => file.bytes !== null);
+      const pending = readable.length > 0 ? gate.analyzeMany(readable.map((file) => file.bytes!), toAnalyzeOptions(request.query)) : [];
+      const settled = await Promise.allSettled(pending.map(track));
+      let next = 0;
+      const results = files.map((file, index) => {
+        const entry = { index, filename: file.filename, bytes: file.bytes?.length ?? 0 };
+        if (file.error) return { ...entry, error: file.error.toJSON() };
+        const outcome = settled[next++]!;
+        if (outcome.status === 'fulfilled') return { ...entry, result: outcome.value };
+        const error = isFaceReadError(outcome.reason) ? outcome.reason : new FaceReadError('INTERNAL_ERROR', 'The analysis failed unexpectedly.');
+        if (!isFaceReadError(outcome.reason)) request.log.error({ err: outcome.reason }, 'batch photo failed');
+        return { ...entry, error: error.toJSON() };
+      });
+      request.log.info({ files: files.map((file) => file.bytes?.length ?? 0) }, 'batch analysed');
+      return { results };
+    },
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * Query options of `POST /api/analyze` and `/api/analyze/batch`, and their
+ * conversion to the library's `AnalyzeOptions`. The library validates the
+ * values again (resolveAnalyzeOptions); this schema documents them and
+ * rejects wrong types early with INVALID_OPTION.
+ */
+import type { AnalyzeOptions, Attribute } from '../../types.js';
+
+export interface AnalyzeQuery {
+  minScore?: number;
+  maxFaces?: number;
+  attributes?: string;
+  annotate?: boolean;
+}
+
+const optionProperties = {
+    minScore: { type: 'number', minimum: 0, maximum: 1, description: 'Drop faces whose detector score is below this (default 0.5).' },
+    maxFaces: { type: 'integer', minimum: 1, maximum: 1000, description: 'At most this many faces, highest scores first (default 100).' },
+    attributes: {
+      type: 'string',
+      pattern: '^((age|gender)(,(age|gender))*)?$',
+      description: 'Comma-separated attributes to compute: `age`, `gender` (default both; empty for none).',
+    },
+} as const;
+
+/** Options of a batch: the per-photo analysis options. */
+export const batchQuerySchema = { type: 'object', additionalProperties: false, properties: optionProperties } as const;
+
+/** Options of a single analysis: those of a batch and `annotate`. */
+export const analyzeQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...optionProperties,
+    annotate: {
+      type: 'boolean',
+      description: 'With `Accept: image/png` or `image/jpeg`, answer with the photo annotated with boxes and labels instead of JSON.',
+    },
+  },
+} as const;
+
+/** The library options a query asks for (only those given, so the analyzer's defaults apply). */
+export function toAnalyzeOptions(query: AnalyzeQuery): AnalyzeOptions {
+  const options: AnalyzeOptions = {};
+  if (query.minScore !== undefined) options.minScore = query.minScore;
+  if (query.maxFaces !== undefined) options.maxFaces = query.maxFaces;
+  if (query.attributes !== undefined) {
+    options.attributes = query.attributes === '' ? [] : (query.attributes.split(',') as Attribute[]);
+  }
+  return options;
+}

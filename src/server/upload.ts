@@ -1,0 +1,87 @@
+/**
+ * Reads uploaded photos from a request into memory: the first file of a
+ * multipart/form-data body (field `image` by the original contract, any
+ * file field accepted), every file of a batch, or a raw image/* body.
+ * Nothing is written to disk; sizes are bounded while streaming.
+ */
+import type {} from '@fastify/multipart'; // request.file(), parts(), isMultipart()
+import type { FastifyRequest } from 'fastify';
+import { FaceReadError, isFaceReadError } from '../errors.js';
+
+export interface UploadLimits {
+  /** Largest file in bytes. */
+  maxBytes: number;
+  /** Most files in one request. */
+  maxFiles: number;
+}
+
+/** One file of a batch: its bytes, or the error that stopped reading it. */
+export interface UploadedFile {
+  filename: string | null;
+  bytes: Buffer | null;
+  error: FaceReadError | null;
+}
+
+const missing = () =>
+  new FaceReadError('IMAGE_MISSING', 'No image was sent: post multipart/form-data with the file in field `image`, or the image itself with an image/* content type.');
+
+/** busboy reports broken bodies as plain Errors; registered and fastify errors pass through. */
+function multipartError(error: unknown): unknown {
+  if (isFaceReadError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('FST_')) return error;
+  return new FaceReadError('MULTIPART_MALFORMED', `The multipart body cannot be read: ${(error as Error).message}`, { cause: error });
+}
+
+function partLimits(limits: UploadLimits) {
+  // Fields are accepted (and ignored) so simple HTML forms work, but bounded.
+  return { fileSize: limits.maxBytes, files: limits.maxFiles, fields: 32, fieldSize: 64 * 1024, parts: limits.maxFiles + 32, headerPairs: 200 };
+}
+
+/** The photo of a single-image request, multipart or raw. */
+export async function readSingleImage(request: FastifyRequest, limits: UploadLimits): Promise<Buffer> {
+  if (!request.isMultipart()) {
+    const body = request.body;
+    if (Buffer.isBuffer(body) && body.length > 0) return body;
+    throw missing();
+  }
+  let bytes: Buffer | undefined;
+  try {
+    const part = await request.file({ limits: partLimits({ ...limits, maxFiles: 1 }) });
+    bytes = await part?.toBuffer();
+  } catch (error) {
+    throw multipartError(error);
+  }
+  if (!bytes || bytes.length === 0) throw missing();
+  return bytes;
+}
+
+/** Every file of a batch request, in order; a file over the size limit gets an error and the rest are still read. */
+export async function readBatchImages(request: FastifyRequest, limits: UploadLimits): Promise<UploadedFile[]> {
+  if (!request.isMultipart()) {
+    throw new FaceReadError('UNSUPPORTED_MEDIA_TYPE', 'A batch must be multipart/form-data with one or more files (field `image`).');
+  }
+  const files: UploadedFile[] = [];
+  try {
+    // A file over the limit is truncated rather than ending the whole request, so the others are still read.
+    // throwFileSizeLimit is honoured at run time though the plugin's type of parts() omits it.
+    const partsOptions = { limits: partLimits(limits), throwFileSizeLimit: false };
+    for await (const part of request.parts(partsOptions)) {
+      if (part.type !== 'file') continue;
+      const filename = part.filename || null;
+      const bytes = await part.toBuffer();
+      if (part.file.truncated) {
+        files.push({ filename, bytes: null, error: new FaceReadError('IMAGE_TOO_LARGE', `The file is larger than the limit of ${limits.maxBytes} bytes.`) });
+      } else if (bytes.length > 0) {
+        files.push({ filename, bytes, error: null });
+      } else if (filename) {
+        files.push({ filename, bytes: null, error: missing() });
+      }
+      // An empty file input (nothing chosen) is skipped.
+    }
+  } catch (error) {
+    throw multipartError(error);
+  }
+  if (files.length === 0) throw missing();
+  return files;
+}
