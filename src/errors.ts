@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   MODEL_UNAVAILABLE: { statusCode: 503, description: 'A model could not be loaded or converted.' },
   SERVER_BUSY: { statusCode: 503, description: 'The analysis queue is full; retry after the Retry-After delay.' },
   NOT_READY: { statusCode: 503, description: 'The models are still loading.' },
+  QUEUE_UNAVAILABLE: { statusCode: 503, description: 'The job queue (Redis) cannot be reached or refused a command.' },
   TIMEOUT: { statusCode: 504, description: 'The analysis took longer than the configured timeout.' },
 } as const;
 
