@@ -15,8 +15,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import 'sharp'; // loaded on the main thread first, as sharp asks of programs that use it in workers
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
+import { decodeImage, type DecodeOptions } from './image/decode.js';
+import { assembleResult } from './pipeline/assemble-result.js';
 import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
 import { resolveStoredProfile } from './models/prepare.js';
 import { DEFAULT_PROFILE } from './models/registry.js';
@@ -69,7 +70,7 @@ function toFaceReadError(error: unknown, signal?: AbortSignal): FaceReadError {
   return new FaceReadError('INTERNAL_ERROR', 'The analysis failed unexpectedly.', { cause: error });
 }
 
-async function readInput(input: Buffer | string): Promise<Uint8Array> {
+async function readInput(input: Buffer | string): Promise<Buffer> {
   if (typeof input === 'string') {
     try {
       return await readFile(input);
@@ -78,8 +79,10 @@ async function readInput(input: Buffer | string): Promise<Uint8Array> {
       throw new FaceReadError('NOT_FOUND', `Cannot read ${input}: ${code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, { cause });
     }
   }
-  if (!(input instanceof Uint8Array)) throw invalidOption('input', 'a Buffer or a file path', input);
-  return input;
+  const value: unknown = input;
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw invalidOption('input', 'a Buffer or a file path', value);
 }
 
 /**
@@ -105,7 +108,8 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   const defaults = resolveAnalyzeOptions(settings.defaults);
   const stored = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);
 
-  const setup: WorkerSetup = { ...stored, intraOpThreads, decode: { maxPixels, workingSide: settings.workingSide } };
+  const setup: WorkerSetup = { ...stored, intraOpThreads };
+  const decodeOptions: DecodeOptions = { maxPixels, workingSide: settings.workingSide };
   const pool = new Piscina({
     filename: workerFile(),
     minThreads: poolSize,
@@ -128,20 +132,24 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
 
   return {
     async analyze(input: Buffer | string, photoOptions?: AnalyzeOptions, control: { signal?: AbortSignal } = {}): Promise<AnalysisResult> {
+      const started = performance.now();
       const resolved: ResolvedAnalyzeOptions = resolveAnalyzeOptions(photoOptions, defaults);
-      const bytes = await readInput(input);
-      const task: AnalysisTask = { bytes, options: resolved };
+      const decoded = await decodeImage(await readInput(input), decodeOptions);
+      const decodedAt = performance.now();
+      const { data, width, height } = decoded.image;
+      const task: AnalysisTask = { pixels: data, width, height, options: resolved };
       let outcome: AnalysisOutcome;
       inFlight++;
       try {
-        outcome = await pool.run(task, control.signal ? { signal: control.signal } : {});
+        // The pixels are ours (decoded just now): hand them over instead of copying.
+        outcome = await pool.run(task, { transferList: [data.buffer as ArrayBuffer], ...(control.signal ? { signal: control.signal } : {}) });
       } catch (error) {
         throw toFaceReadError(error, control.signal);
       } finally {
         inFlight--;
       }
       if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
-      return outcome.result;
+      return assembleResult(decoded, outcome.analysis, { decodeMs: decodedAt - started, totalMs: performance.now() - started });
     },
     load: () => ({ queued: pool.queueSize, running: inFlight - pool.queueSize }),
     close: () => pool.close(),

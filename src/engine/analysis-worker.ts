@@ -1,16 +1,16 @@
 /**
  * A worker thread of the analysis pool. It loads its own onnxruntime
  * sessions once (piscina waits for this module's promise before giving it
- * work) and then analyses photos; inference never runs on the main thread.
+ * work) and then runs detection and attributes on decoded pixels; inference
+ * never runs on the main thread. Decoding stays on the main thread's side
+ * (sharp works off the JS thread), so workers start without loading sharp.
  */
-import sharp from 'sharp';
 import { workerData } from 'piscina';
 import { isFaceReadError, type ErrorCode } from '../errors.js';
-import type { DecodeOptions } from '../image/decode.js';
 import { findModel } from '../models/registry.js';
 import type { ResolvedAnalyzeOptions } from '../pipeline/analyze-options.js';
-import { analyzePhoto, type LoadedRunners } from '../pipeline/analyze-photo.js';
-import type { AnalysisResult } from '../types.js';
+import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline/analyze-photo.js';
+import type { FaceDetector, LandmarkFinder, AttributePredictor } from '../pipeline/runner-types.js';
 import { createSession } from './session-options.js';
 
 export interface StoredModelRef {
@@ -23,35 +23,14 @@ export interface WorkerSetup {
   landmarks?: StoredModelRef;
   attributes: StoredModelRef[];
   intraOpThreads: number;
-  decode: DecodeOptions;
 }
 
 export interface AnalysisTask {
-  bytes: Uint8Array;
+  /** RGB pixels, transferred (not copied) from the caller. */
+  pixels: Uint8Array;
+  width: number;
+  height: number;
   options: ResolvedAnalyzeOptions;
-}
-
-/** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
-export type AnalysisOutcome = { ok: true; result: AnalysisResult } | { ok: false; error: { code: ErrorCode; message: string } };
-
-async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
-  const load = async (ref: StoredModelRef) => {
-    const model = findModel(ref.id);
-    const [session, factory] = await Promise.all([createSession(ref.path, setup.intraOpThreads), model.runner()]);
-    return { model, runner: (factory as (s: typeof session) => unknown)(session) };
-  };
-  const detector = await load(setup.detector);
-  const landmarks = setup.landmarks ? await load(setup.landmarks) : undefined;
-  const attributes = await Promise.all(setup.attributes.map(load));
-  return {
-    detector: { id: detector.model.id, runner: detector.runner as LoadedRunners['detector']['runner'] },
-    landmarks: landmarks && { id: landmarks.model.id, runner: landmarks.runner as NonNullable<LoadedRunners['landmarks']>['runner'] },
-    attributes: attributes.map(({ model, runner }) => ({
-      id: model.id,
-      provides: model.role === 'attributes' ? model.provides : [],
-      runner: runner as LoadedRunners['attributes'][number]['runner'],
-    })),
-  };
 }
 
 /** Sent once to each worker at start so model loading errors surface before the first photo. */
@@ -59,17 +38,43 @@ export interface WarmupTask {
   warmup: true;
 }
 
+/** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
+export type AnalysisOutcome = { ok: true; analysis: FaceAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
+
+async function loadSession(ref: StoredModelRef, threads: number) {
+  const model = findModel(ref.id);
+  const session = await createSession(ref.path, threads);
+  return { model, session };
+}
+
+async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
+  const threads = setup.intraOpThreads;
+  const detector = await loadSession(setup.detector, threads);
+  if (detector.model.role !== 'detector') throw new RangeError(`${detector.model.id} is not a face detector`);
+  const runners: LoadedRunners = {
+    detector: { id: detector.model.id, runner: (await detector.model.runner())(detector.session) as FaceDetector },
+    attributes: [],
+  };
+  if (setup.landmarks) {
+    const { model, session } = await loadSession(setup.landmarks, threads);
+    if (model.role !== 'landmarks') throw new RangeError(`${model.id} is not a landmark model`);
+    runners.landmarks = { id: model.id, runner: (await model.runner())(session) as LandmarkFinder };
+  }
+  for (const ref of setup.attributes) {
+    const { model, session } = await loadSession(ref, threads);
+    if (model.role !== 'attributes') throw new RangeError(`${model.id} is not an age or gender model`);
+    runners.attributes.push({ id: model.id, provides: model.provides, runner: (await model.runner())(session) as AttributePredictor });
+  }
+  return runners;
+}
+
 async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promise<AnalysisOutcome | null>> {
-  const setup = workerData as WorkerSetup;
-  // Uploads are decoded once each; sharp's operation cache would only hold memory.
-  sharp.cache(false);
-  const runners = await loadRunners(setup);
+  const runners = await loadRunners(workerData as WorkerSetup);
   return async (task) => {
     if ('warmup' in task) return null;
-    const { bytes, options } = task;
     try {
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return { ok: true, result: await analyzePhoto(buffer, options, runners, setup.decode) };
+      const image = { data: task.pixels, width: task.width, height: task.height };
+      return { ok: true, analysis: await analyzeFaces(image, task.options, runners) };
     } catch (error) {
       if (isFaceReadError(error)) return { ok: false, error: error.toJSON() };
       throw error;

@@ -12,6 +12,9 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { FaceReadError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 
+// Every upload is decoded once: sharp's operation cache would only hold memory.
+sharp.cache(false);
+
 /** Formats FaceRead reads (sharp's names). SVG, PDF and the rest are refused as 415. */
 export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'heif', 'gif', 'tiff'] as const;
 

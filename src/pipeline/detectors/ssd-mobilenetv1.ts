@@ -83,7 +83,7 @@ export const createSsdMobilenetV1Detector: RunnerFactory<FaceDetector> = (sessio
   async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
     checkImage(image);
     const side = SSD_MOBILENETV1_INPUT_SIZE;
-    const input = await toSquareInput(image, side);
+    const input = toSquareInput(image, side);
     const outputs = await session.run({ image: new ort.Tensor('float32', input.data, [1, side, side, 3]) });
     const raw = { encodings: outputs.boxes!.data as Float32Array, scores: outputs.scores!.data as Float32Array };
     return ssdDetections(raw, input, image.width, image.height, options);

@@ -1,10 +1,11 @@
 /**
- * Prepares a photo for the SSD model as face-api's `toBatchTensor(512, false)`
- * does: the image is padded with black on the right or bottom to a square
- * and scaled to 512x512. sharp does the resize (antialiased, off the JS
- * thread) before the padding, which is the same picture up to resampling.
+ * Prepares a photo for the SSD model exactly as face-api's
+ * `toBatchTensor(512, false)` does: the image is padded with black on the
+ * right or bottom to a square and resized bilinearly to 512x512. It runs
+ * in the analysis worker, so doing it in JavaScript blocks no one, and it
+ * keeps full photos bit-identical to face-api's input.
  */
-import sharp from 'sharp';
+import { writeSquareCrop } from '../../image/crop.js';
 import type { RgbImage } from '../../types.js';
 
 /** A model-ready NHWC float32 image and how to map its 0..1 coordinates back to the photo's pixels. */
@@ -18,28 +19,14 @@ export interface SquareInput {
 }
 
 /**
- * Scales `image` so its longer side is `side`, pads the rest with black
- * (right or bottom) and returns it as floats.
+ * Pads `image` to a square (black, right or bottom), scales it to `side` and returns it as floats.
  *
  * @example
- *   const input = await toSquareInput(image, 512);
+ *   const input = toSquareInput(image, 512);
  *   const xInPhoto = boxX1 * input.toPixelsX;
  */
-export async function toSquareInput(image: RgbImage, side: number): Promise<SquareInput> {
-  const { width, height } = image;
-  const longer = Math.max(width, height);
-  const scaledWidth = Math.max(1, Math.round((width * side) / longer));
-  const scaledHeight = Math.max(1, Math.round((height * side) / longer));
-  let pixels: Uint8Array = image.data;
-  if (width !== side || height !== side) {
-    pixels = await sharp(image.data, { raw: { width, height, channels: 3 } })
-      .resize(scaledWidth, scaledHeight, { fit: 'fill' })
-      .extend({ right: side - scaledWidth, bottom: side - scaledHeight, background: { r: 0, g: 0, b: 0 } })
-      .raw()
-      .toBuffer();
-  }
+export function toSquareInput(image: RgbImage, side: number): SquareInput {
   const data = new Float32Array(side * side * 3);
-  for (let i = 0; i < data.length; i++) data[i] = pixels[i]!;
-  // Map through the scaled content, not the padded square, so rounding the scaled size costs nothing.
-  return { data, toPixelsX: (side * width) / scaledWidth, toPixelsY: (side * height) / scaledHeight };
+  const layout = writeSquareCrop(image, { x: 0, y: 0, width: image.width, height: image.height }, side, data, 0, false);
+  return { data, toPixelsX: layout.side, toPixelsY: layout.side };
 }
