@@ -1,0 +1,45 @@
+// Calls the FaceRead API. Errors come back as { code, message } with the
+// registry's code (or NETWORK_ERROR), never as thrown exceptions.
+
+const KEY_STORAGE = 'faceread.apiKey';
+
+export function apiKey() {
+  try { return sessionStorage.getItem(KEY_STORAGE) ?? ''; } catch { return ''; }
+}
+
+export function setApiKey(value) {
+  try { value ? sessionStorage.setItem(KEY_STORAGE, value) : sessionStorage.removeItem(KEY_STORAGE); } catch { /* private mode */ }
+}
+
+/**
+ * Posts one photo (multipart, field `image`) or a JPEG frame (raw body).
+ * Retries once on SERVER_BUSY / NOT_READY after the Retry-After delay.
+ * @returns {Promise<{ ok: true, result: object } | { ok: false, error: { code: string, message: string } }>}
+ */
+export async function analyzePhoto(body, { raw = false, retries = 2 } = {}) {
+  const headers = {};
+  const key = apiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  let payload = body;
+  if (raw) headers['content-type'] = body.type || 'image/jpeg';
+  else {
+    payload = new FormData();
+    payload.append('image', body, body.name || 'photo');
+  }
+  let response;
+  try {
+    response = await fetch('/api/analyze', { method: 'POST', headers, body: payload });
+  } catch (error) {
+    return { ok: false, error: { code: 'NETWORK_ERROR', message: String(error?.message ?? error) } };
+  }
+  let json = null;
+  try { json = await response.json(); } catch { /* not JSON */ }
+  if (response.ok && json) return { ok: true, result: json };
+  const error = json?.error ?? { code: 'UNKNOWN', message: `HTTP ${response.status}` };
+  if ((error.code === 'SERVER_BUSY' || error.code === 'NOT_READY') && retries > 0) {
+    const seconds = Math.min(10, Number(response.headers.get('retry-after')) || 1);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    return analyzePhoto(body, { raw, retries: retries - 1 });
+  }
+  return { ok: false, error };
+}

@@ -1,0 +1,254 @@
+// The FaceRead page: language, tabs, and the photo list (choose, drop or
+// paste photos; each is analysed with a spinner, then drawn with its boxes,
+// face cards, timings and a JSON download). Camera mode lives in camera.js.
+import { analyzePhoto, apiKey, setApiKey } from './api.js';
+import { startCameraMode } from './camera.js';
+import { LANGUAGES, MESSAGES, pickLanguage } from './i18n.js';
+import { drawFaces, faceColour, faceLabel } from './overlay.js';
+
+const LANGUAGE_STORAGE = 'faceread.language';
+/** Photos analysed at once from this page; more wait here rather than in the server's queue. */
+const PARALLEL = 2;
+
+const state = {
+  language: storedLanguage() ?? pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]),
+  items: [],
+};
+const t = () => MESSAGES[state.language];
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function storedLanguage() {
+  try {
+    const value = localStorage.getItem(LANGUAGE_STORAGE);
+    return LANGUAGES.includes(value) ? value : null;
+  } catch { return null; }
+}
+
+function errorText(error) {
+  return t().errors[error.code] ?? t().errors.UNKNOWN;
+}
+
+// ---- language ----
+function applyLanguage() {
+  document.documentElement.lang = state.language;
+  document.title = t().title;
+  for (const element of document.querySelectorAll('[data-i18n]')) {
+    const value = t()[element.dataset.i18n];
+    if (typeof value === 'string') element.textContent = value;
+  }
+  for (const item of state.items) renderItem(item);
+  camera?.refresh();
+}
+
+$('#language').addEventListener('click', () => {
+  state.language = state.language === 'en' ? 'zh-CN' : 'en';
+  try { localStorage.setItem(LANGUAGE_STORAGE, state.language); } catch { /* private mode */ }
+  applyLanguage();
+});
+
+// ---- tabs (arrow keys move between them, as ARIA tabs do) ----
+const tabs = [$('#tab-photos'), $('#tab-camera')];
+function selectTab(tab) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(`#${other.getAttribute('aria-controls')}`).hidden = !selected;
+  }
+  if (tab.id !== 'tab-camera') camera?.stop();
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const next = tabs[(tabs.indexOf(tab) + 1) % tabs.length];
+    selectTab(next);
+    next.focus();
+  });
+}
+
+// ---- adding photos ----
+const fileInput = $('#file-input');
+fileInput.addEventListener('change', () => {
+  addFiles([...fileInput.files]);
+  fileInput.value = '';
+});
+$('#choose-label').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    fileInput.click();
+  }
+});
+const dropZone = $('#drop-zone');
+for (const type of ['dragenter', 'dragover']) {
+  dropZone.addEventListener(type, (event) => {
+    event.preventDefault();
+    dropZone.classList.add('dragging');
+  });
+}
+for (const type of ['dragleave', 'drop']) dropZone.addEventListener(type, () => dropZone.classList.remove('dragging'));
+dropZone.addEventListener('drop', (event) => {
+  event.preventDefault();
+  addFiles([...(event.dataTransfer?.files ?? [])]);
+});
+document.addEventListener('paste', (event) => {
+  const files = [...(event.clipboardData?.files ?? [])];
+  if (files.length > 0) {
+    event.preventDefault();
+    addFiles(files);
+  }
+});
+const keyInput = $('#api-key');
+keyInput.value = apiKey();
+keyInput.addEventListener('change', () => setApiKey(keyInput.value.trim()));
+$('#clear').addEventListener('click', () => {
+  for (const item of [...state.items]) removeItem(item);
+});
+
+let running = 0;
+const waiting = [];
+
+function addFiles(files) {
+  for (const file of files) {
+    const element = $('#photo-template').content.firstElementChild.cloneNode(true);
+    const item = { file, element, status: 'pending', result: null, error: null, bitmap: null };
+    state.items.push(item);
+    $('.remove', element).addEventListener('click', () => removeItem(item));
+    $('.download', element).addEventListener('click', () => downloadJson(item));
+    $('#results').append(element);
+    renderItem(item);
+    waiting.push(item);
+  }
+  $('#clear').hidden = state.items.length === 0;
+  pump();
+}
+
+function pump() {
+  while (running < PARALLEL && waiting.length > 0) {
+    const item = waiting.shift();
+    running++;
+    analyse(item).finally(() => {
+      running--;
+      pump();
+    });
+  }
+}
+
+async function analyse(item) {
+  // Decoding for display runs in parallel with the request; EXIF orientation is applied as the server does.
+  const bitmapPromise = createImageBitmap(item.file).catch(() => null);
+  const outcome = await analyzePhoto(item.file);
+  item.bitmap = await bitmapPromise;
+  if (outcome.ok) {
+    item.status = 'done';
+    item.result = outcome.result;
+  } else {
+    item.status = 'error';
+    item.error = outcome.error;
+  }
+  if (state.items.includes(item)) renderItem(item);
+}
+
+function removeItem(item) {
+  state.items = state.items.filter((other) => other !== item);
+  const queued = waiting.indexOf(item);
+  if (queued >= 0) waiting.splice(queued, 1);
+  item.bitmap?.close?.();
+  item.element.remove();
+  $('#clear').hidden = state.items.length === 0;
+}
+
+function downloadJson(item) {
+  const blob = new Blob([JSON.stringify(item.result, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${item.file.name.replace(/\.[^.]+$/, '') || 'photo'}.faceread.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ---- rendering one photo ----
+function renderItem(item) {
+  const { element, result, error, status } = item;
+  const m = t();
+  element.dataset.state = status;
+  $('.photo-name', element).textContent = item.file.name || 'photo';
+  $('.status-text', element).textContent = status === 'pending' ? m.analysing : status === 'done' ? m.faces(result.faces.length) : '';
+  $('.remove', element).textContent = m.remove;
+  $('.remove', element).setAttribute('aria-label', `${m.remove}: ${item.file.name}`);
+  const download = $('.download', element);
+  download.textContent = m.downloadJson;
+  download.hidden = status !== 'done';
+
+  const errorLine = $('.error', element);
+  errorLine.hidden = status !== 'error';
+  if (error) {
+    errorLine.textContent = errorText(error);
+    errorLine.dataset.code = error.code;
+    errorLine.title = error.message ?? '';
+  }
+
+  const canvas = $('.photo-canvas', element);
+  if (item.bitmap) {
+    canvas.width = item.bitmap.width;
+    canvas.height = item.bitmap.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(item.bitmap, 0, 0);
+    // Boxes are in the oriented image's pixels, which is what the bitmap holds.
+    const drawn = result ? drawFaces(ctx, result, m, canvas.width / result.image.width) : 0;
+    canvas.dataset.boxes = String(drawn);
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', result ? `${item.file.name}: ${m.faces(result.faces.length)}` : item.file.name);
+  }
+
+  const cards = $('.face-cards', element);
+  cards.replaceChildren();
+  if (result) {
+    if (result.faces.length === 0) {
+      const none = document.createElement('li');
+      none.textContent = m.noFaces;
+      cards.append(none);
+    }
+    result.faces.forEach((face, i) => cards.append(faceCard(face, i, m)));
+    $('.timings', element).textContent =
+      `${m.timings}: ` + Object.entries(result.timingsMs).map(([stage, ms]) => `${m.stage[stage] ?? stage} ${Math.round(ms)} ms`).join(' · ');
+  } else {
+    $('.timings', element).textContent = '';
+  }
+}
+
+function faceCard(face, i, m) {
+  const card = document.createElement('li');
+  card.className = 'face-card';
+  card.style.setProperty('--c', faceColour(face));
+  const title = document.createElement('span');
+  title.className = 'face-label';
+  title.textContent = `${m.face(i + 1)}: ${faceLabel(face, m)}`;
+  card.append(title);
+  const lines = [];
+  if (face.gender) lines.push(m.genderLine(m[face.gender.label], Math.round(face.gender.probability * 100)));
+  if (face.age) lines.push(m.ageLine(Math.round(face.age.years), face.age.bucket));
+  lines.push(m.score(Math.round(face.score * 100)));
+  for (const line of lines) {
+    const div = document.createElement('div');
+    div.textContent = line;
+    card.append(div);
+  }
+  return card;
+}
+
+const camera = startCameraMode({
+  toggle: $('#camera-toggle'),
+  status: $('#camera-status'),
+  stage: $('#camera-stage'),
+  video: $('#camera-video'),
+  overlay: $('#camera-overlay'),
+  errorLine: $('#camera-error'),
+  messages: t,
+  errorText,
+});
+
+applyLanguage();
