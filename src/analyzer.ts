@@ -19,7 +19,7 @@ import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analys
 import { decodeImage, type DecodeOptions } from './image/decode.js';
 import { assembleResult } from './pipeline/assemble-result.js';
 import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
-import { resolveStoredProfile } from './models/prepare.js';
+import { peekStoredProfile, resolveStoredProfile, type StoredProfile } from './models/prepare.js';
 import { DEFAULT_PROFILE } from './models/registry.js';
 import { resolveAnalyzeOptions, type ResolvedAnalyzeOptions } from './pipeline/analyze-options.js';
 import type { AnalysisResult, AnalyzeOptions, Analyzer } from './types.js';
@@ -106,21 +106,37 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     throw invalidOption('workingSide', 'a non-negative integer', settings.workingSide);
   }
   const defaults = resolveAnalyzeOptions(settings.defaults);
-  const stored = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);
-
-  const setup: WorkerSetup = { ...stored, intraOpThreads };
   const decodeOptions: DecodeOptions = { maxPixels, workingSide: settings.workingSide };
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: poolSize,
-    maxThreads: poolSize,
-    idleTimeout: Infinity,
-    workerData: setup,
-    // Photos wait in this process's queue; the HTTP layer bounds it.
-    maxQueue: Infinity,
-  });
-  // A worker that dies while idle is replaced by piscina; without a listener the error would end the process.
-  pool.on('error', (error: Error) => settings.log?.(`analysis worker failed: ${error.message}`));
+  const startPool = (files: StoredProfile) => {
+    const pool = new Piscina({
+      filename: workerFile(),
+      minThreads: poolSize,
+      maxThreads: poolSize,
+      idleTimeout: Infinity,
+      workerData: { ...files, intraOpThreads } satisfies WorkerSetup,
+      // Photos wait in this process's queue; the HTTP layer bounds it.
+      maxQueue: Infinity,
+    });
+    // A worker that dies while idle is replaced by piscina; without a listener the error would end the process.
+    pool.on('error', (error: Error) => settings.log?.(`analysis worker failed: ${error.message}`));
+    return pool;
+  };
+
+  // Workers start loading the files the manifest lists while their hashes are checked; if the
+  // check had to convert anything, those workers are replaced by ones that load the new files.
+  const listed = await peekStoredProfile(settings.profile, settings.modelDir);
+  let pool = listed && startPool(listed);
+  let verified;
+  try {
+    verified = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);
+  } catch (error) {
+    await pool?.destroy();
+    throw error;
+  }
+  if (!pool || verified.converted) {
+    await pool?.destroy();
+    pool = startPool(verified);
+  }
   // Fail now, not on the first photo, if a worker cannot load its models: one task each while all are idle.
   try {
     await Promise.all(Array.from({ length: poolSize }, () => pool.run({ warmup: true })));

@@ -4,8 +4,8 @@
  * converted and intact in the store.
  */
 import { FaceReadError } from '../errors.js';
-import { findModel, findProfile, profileModels } from './registry.js';
-import { ModelStore, defaultStoreDir } from './store.js';
+import { findModel, findProfile, profileModels, type Profile } from './registry.js';
+import { ModelStore, defaultStoreDir, type StoredModel } from './store.js';
 
 export interface StoredProfile {
   detector: { id: string; path: string };
@@ -13,25 +13,52 @@ export interface StoredProfile {
   attributes: { id: string; path: string }[];
 }
 
-/** Ensures every model of `profileName` is in the store at `modelDir` and returns their files. */
-export async function resolveStoredProfile(profileName: string, modelDir = defaultStoreDir(), log: (message: string) => void = () => {}): Promise<StoredProfile> {
-  let profile;
+function lookUpProfile(profileName: string): Profile {
   try {
-    profile = findProfile(profileName);
+    return findProfile(profileName);
   } catch (error) {
     throw new FaceReadError('INVALID_OPTION', (error as Error).message);
   }
-  const store = new ModelStore(modelDir, log);
-  // One at a time: conversions are CPU-bound and share the store's lock.
-  const stored = new Map<string, { id: string; path: string }>();
-  for (const model of profileModels(profile)) {
-    const { id, path } = await store.ensure(model);
-    stored.set(id, { id, path });
-  }
-  const pick = (id: string) => stored.get(findModel(id).id)!;
+}
+
+function arrange(profile: Profile, stored: ReadonlyMap<string, StoredModel>): StoredProfile {
+  const pick = (id: string) => {
+    const { path } = stored.get(findModel(id).id)!;
+    return { id, path };
+  };
   return {
     detector: pick(profile.detector),
     landmarks: profile.landmarks ? pick(profile.landmarks) : undefined,
     attributes: profile.attributes.map(pick),
   };
+}
+
+/**
+ * Ensures every model of `profileName` is in the store at `modelDir` and
+ * returns their files, and whether any had to be converted.
+ */
+export async function resolveStoredProfile(
+  profileName: string,
+  modelDir = defaultStoreDir(),
+  log: (message: string) => void = () => {},
+): Promise<StoredProfile & { converted: boolean }> {
+  const profile = lookUpProfile(profileName);
+  const store = new ModelStore(modelDir, log);
+  // One at a time: conversions are CPU-bound and share the store's lock.
+  const stored = new Map<string, StoredModel>();
+  for (const model of profileModels(profile)) stored.set(model.id, await store.ensure(model));
+  return { ...arrange(profile, stored), converted: [...stored.values()].some((m) => m.converted) };
+}
+
+/** The profile's files as the manifest lists them, unverified; undefined if any is not listed. */
+export async function peekStoredProfile(profileName: string, modelDir = defaultStoreDir()): Promise<StoredProfile | undefined> {
+  const profile = lookUpProfile(profileName);
+  const store = new ModelStore(modelDir);
+  const stored = new Map<string, StoredModel>();
+  for (const model of profileModels(profile)) {
+    const found = await store.peek(model);
+    if (!found) return undefined;
+    stored.set(model.id, found);
+  }
+  return arrange(profile, stored);
 }

@@ -47,6 +47,8 @@ export interface StoredModel {
   id: string;
   path: string;
   sha256: string;
+  /** True when this call converted the model (it was missing, corrupted or outdated). */
+  converted: boolean;
 }
 
 /** Where the store lives unless told otherwise: `$FACEREAD_MODEL_DIR` or `~/.faceread/models`. */
@@ -148,23 +150,32 @@ export class ModelStore {
   /** The stored model, converting it first when it is missing, corrupted or outdated. */
   async ensure(model: ModelDefinition): Promise<StoredModel> {
     const first = await this.status(model);
-    if (first.status === 'ok' && first.entry) return this.stored(model, first.entry);
+    if (first.status === 'ok' && first.entry) return this.stored(model, first.entry, false);
     return this.withLock(async () => {
       // Another process may have converted it while we waited for the lock.
       const manifest = await this.readManifest();
       const again = await this.status(model, manifest);
-      if (again.status === 'ok' && again.entry) return this.stored(model, again.entry);
+      if (again.status === 'ok' && again.entry) return this.stored(model, again.entry, false);
       this.log(`model store: converting ${model.id} (${again.reason})`);
       const entry = await this.convert(model);
       const latest = await this.readManifest();
       latest.models[model.id] = entry;
       await writeAtomically(path.join(this.dir, MANIFEST), `${JSON.stringify(latest, null, 2)}\n`);
-      return this.stored(model, entry);
+      return this.stored(model, entry, true);
     });
   }
 
-  private stored(model: ModelDefinition, entry: ManifestEntry): StoredModel {
-    return { id: model.id, path: path.join(this.dir, entry.file), sha256: entry.sha256 };
+  /**
+   * Where the store says the model is, without checking its hash: lets the
+   * caller start loading while `ensure` verifies. Undefined when not listed.
+   */
+  async peek(model: ModelDefinition): Promise<StoredModel | undefined> {
+    const entry = (await this.readManifest()).models[model.id];
+    return entry && this.stored(model, entry, false);
+  }
+
+  private stored(model: ModelDefinition, entry: ManifestEntry, converted: boolean): StoredModel {
+    return { id: model.id, path: path.join(this.dir, entry.file), sha256: entry.sha256, converted };
   }
 
   private async convert(model: ModelDefinition): Promise<ManifestEntry> {

@@ -40,6 +40,8 @@ test('converts once, records hashes, then loads from the store', async () => {
   const first = await store.ensure(model);
   const second = await store.ensure(model);
   assert.equal(calls.count, 1);
+  assert.deepEqual([first.converted, second.converted], [true, false]);
+  assert.deepEqual(await store.peek(model), second);
   assert.equal(first.path, second.path);
   const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
   const entry = manifest.models['test-model'];
