@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { ERROR_CODES } from '../../../src/errors.js';
+
+type Messages = Record<string, Record<string, unknown> & { errors: Record<string, string> }>;
+
+it('the page translates every text and every registered error code into English and Chinese', async () => {
+  const i18n = (await import(new URL('../../../web/i18n.js', import.meta.url).href)) as {
+    MESSAGES: Messages;
+    pickLanguage(preferred: string[]): string;
+  };
+  const { en, 'zh-CN': zh } = i18n.MESSAGES;
+  assert.ok(en && zh);
+  assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
+  for (const code of [...Object.keys(ERROR_CODES), 'NETWORK_ERROR', 'UNKNOWN']) {
+    assert.ok(en.errors[code], `en ${code}`);
+    assert.ok(zh.errors[code], `zh-CN ${code}`);
+    assert.match(zh.errors[code]!, /[\u4e00-\u9fff]/, `zh-CN ${code} is Chinese`);
+  }
+  assert.equal(i18n.pickLanguage(['zh-TW', 'en']), 'zh-CN');
+  assert.equal(i18n.pickLanguage(['fr', 'en-GB']), 'en');
+  assert.equal(i18n.pickLanguage(['de']), 'en');
+});
