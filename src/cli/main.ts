@@ -1,5 +1,5 @@
 /**
- * The `faceread` command line: analyze, models, serve.
+ * The `faceread` command line: analyze, models, serve, batch, worker.
  * Usage errors exit 2, failed files exit 1, success 0.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -10,8 +10,10 @@ import { DEFAULT_PROFILE } from '../models/registry.js';
 import { defaultStoreDir } from '../models/store.js';
 import type { Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
+import { registerBatchCommand } from './batch-command.js';
 import { listModels, prepareModels, verifyModels } from './models-command.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 function integer(min: number, max: number) {
   return (value: string) => {
@@ -99,6 +101,9 @@ program
     const server = await serve({ overrides });
     await server.ready;
   });
+
+registerBatchCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);
