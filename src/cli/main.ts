@@ -11,6 +11,7 @@ import { defaultStoreDir } from '../models/store.js';
 import type { Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
+import { registerEvalCommand } from './eval-command.js';
 import { listModels, prepareModels, verifyModels } from './models-command.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
 import { registerWorkerCommand } from './worker-command.js';
@@ -104,6 +105,7 @@ program
 
 registerBatchCommand(program);
 registerWorkerCommand(program);
+registerEvalCommand(program);
 
 try {
   await program.parseAsync(process.argv);
