@@ -19,14 +19,14 @@ export interface SquareInput {
 }
 
 /**
- * Pads `image` to a square (black, right or bottom), scales it to `side` and returns it as floats.
+ * Pads `image` to a square (black, right or bottom), scales it to `side` and returns it as floats
+ * (written into `data` when given, which must hold side * side * 3 values).
  *
  * @example
  *   const input = toSquareInput(image, 512);
  *   const xInPhoto = boxX1 * input.toPixelsX;
  */
-export function toSquareInput(image: RgbImage, side: number): SquareInput {
-  const data = new Float32Array(side * side * 3);
+export function toSquareInput(image: RgbImage, side: number, data = new Float32Array(side * side * 3)): SquareInput {
   const layout = writeSquareCrop(image, { x: 0, y: 0, width: image.width, height: image.height }, side, data, 0, false);
   return { data, toPixelsX: layout.side, toPixelsY: layout.side };
 }
