@@ -1,0 +1,136 @@
+/**
+ * `faceread models import-caffe` and `import-tf`: convert a user's own
+ * OpenCV networks (res10 SSD detector, Levi-Hassner age and gender) into
+ * the model store and save a profile that uses them, with the default
+ * profile's models for whatever was not given.
+ *
+ * @example
+ *   faceread models import-caffe --detector deploy.prototxt res10_300x300_ssd_iter_140000.caffemodel \
+ *     --age deploy_age.prototxt age_net.caffemodel --gender deploy_gender.prototxt gender_net.caffemodel
+ *   faceread analyze photo.jpg --models opencv-classic
+ */
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import path from 'node:path';
+import { FaceReadError, invalidOption } from '../errors.js';
+import type { ImportedSlot } from '../models/imported.js';
+import { saveImport, type ImportedModelBytes } from '../models/imported-store.js';
+import { DEFAULT_PROFILE, PROFILES } from '../models/registry.js';
+import { ModelStore, sha256 } from '../models/store.js';
+
+/** One network to import: its format and its two files, in the order the option takes them. */
+export interface ImportRequest {
+  slot: ImportedSlot;
+  format: 'caffe' | 'tensorflow';
+  /** caffe: [prototxt, caffemodel]; tensorflow: [frozen .pb, OpenCV's .pbtxt]. */
+  files: [string, string];
+}
+
+export const DEFAULT_IMPORT_NAME = 'opencv-classic';
+
+/** Checks a profile name for imported models: new, short, kebab-case. */
+export function checkImportName(name: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(name)) throw invalidOption('--name', 'a kebab-case name (a-z, 0-9, -; at most 48 characters)', name);
+  if (Object.hasOwn(PROFILES, name)) throw invalidOption('--name', `a name other than the built-in profiles (${Object.keys(PROFILES).join(', ')})`, name);
+  return name;
+}
+
+async function readSource(file: string): Promise<{ bytes: Buffer; path: string }> {
+  const absolute = path.resolve(file);
+  try {
+    return { bytes: await readFile(absolute), path: absolute };
+  } catch (cause) {
+    throw new FaceReadError('NOT_FOUND', `Cannot read ${absolute}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, { cause });
+  }
+}
+
+/** Converts one network; errors name the files. */
+async function convertOne(request: ImportRequest): Promise<ImportedModelBytes> {
+  const [first, second] = await Promise.all(request.files.map(readSource));
+  let onnx: Uint8Array;
+  try {
+    if (request.format === 'caffe') {
+      const { convertCaffeNet } = await import('../convert/caffe/convert-caffe.js');
+      const { readNetDefinition } = await import('../convert/caffe/net-definition.js');
+      onnx = convertCaffeNet(readNetDefinition(first!.bytes.toString('utf8'), first!.path), second!.bytes, second!.path).onnx;
+    } else {
+      const { convertOpenCvTfDetector } = await import('../convert/tf-graphdef/convert-opencv-ssd.js');
+      onnx = convertOpenCvTfDetector(first!.bytes, first!.path, second!.bytes.toString('utf8'), second!.path).onnx;
+    }
+  } catch (cause) {
+    if (cause instanceof FaceReadError) throw cause;
+    throw new FaceReadError('MODEL_UNAVAILABLE', `Importing the ${request.slot} model failed: ${(cause as Error).message}`, { cause });
+  }
+  return {
+    slot: request.slot,
+    bytes: onnx,
+    sources: [first!, second!].map((s) => ({ path: s.path, sha256: sha256(s.bytes) })),
+  };
+}
+
+/**
+ * Converts every requested network and saves them with profile `name`.
+ * Returns the exit code (0) after printing what was stored.
+ */
+export async function runImportCommand(requests: readonly ImportRequest[], name: string, storeDir: string): Promise<number> {
+  if (requests.length === 0) throw invalidOption('models', 'at least one of --detector, --age, --gender', undefined);
+  checkImportName(name);
+  const started = performance.now();
+  const converted: ImportedModelBytes[] = [];
+  for (const request of requests) converted.push(await convertOne(request));
+  const profile = await saveImport(new ModelStore(storeDir), name, converted, DEFAULT_PROFILE);
+  for (const model of converted) console.log(`${name}-${model.slot}: ${(model.bytes.length / 1e6).toFixed(1)} MB from ${model.sources.map((s) => s.path).join(' + ')}`);
+  console.log(`profile ${name}: detector ${profile.detector}; attributes ${profile.attributes.join(', ')}`);
+  console.error(`imported in ${Math.round(performance.now() - started)} ms into ${storeDir}; use it with --models ${name}`);
+  return 0;
+}
+
+/** A `<definition> <weights>` option value: exactly two files. */
+function filePair(option: string) {
+  return (value: string, previous: string[] | undefined): string[] => {
+    const files = [...(previous ?? []), value];
+    if (files.length > 2) throw new InvalidArgumentError(`${option} takes exactly two files.`);
+    return files;
+  };
+}
+
+function requestsFrom(options: Record<string, string[] | undefined>, formats: Record<ImportedSlot, ImportRequest['format']>): ImportRequest[] {
+  return (['detector', 'age', 'gender'] as const).flatMap((slot) => {
+    const files = options[slot];
+    if (!files) return [];
+    if (files.length !== 2) throw new InvalidArgumentError(`--${slot} takes exactly two files but received ${files.length}.`);
+    return [{ slot, format: formats[slot], files: [files[0]!, files[1]!] as [string, string] }];
+  });
+}
+
+/**
+ * Adds `import-caffe` and `import-tf` under `faceread models`.
+ *
+ * @example
+ *   registerImportCommands(program.command('models'), () => new Option('--model-dir <dir>'));
+ */
+export function registerImportCommands(models: Command, modelDirOption: () => Option): void {
+  const pairOption = (slot: string, what: string) => new Option(`--${slot} <files...>`, what).argParser(filePair(`--${slot}`));
+  models
+    .command('import-caffe')
+    .description("import OpenCV's classic Caffe networks (any of the three) as a profile")
+    .addOption(pairOption('detector', 'res10 SSD: deploy.prototxt and res10_300x300_ssd_iter_140000.caffemodel'))
+    .addOption(pairOption('age', 'deploy_age.prototxt and age_net.caffemodel'))
+    .addOption(pairOption('gender', 'deploy_gender.prototxt and gender_net.caffemodel'))
+    .option('--name <profile>', 'profile name for --models', DEFAULT_IMPORT_NAME)
+    .addOption(modelDirOption())
+    .action(async (o) => {
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir);
+    });
+  models
+    .command('import-tf')
+    .description("import OpenCV's res10 detector from TensorFlow (frozen .pb + OpenCV's .pbtxt), optionally with Caffe age/gender")
+    .addOption(pairOption('detector', 'opencv_face_detector_uint8.pb and opencv_face_detector.pbtxt'))
+    .addOption(pairOption('age', 'deploy_age.prototxt and age_net.caffemodel'))
+    .addOption(pairOption('gender', 'deploy_gender.prototxt and gender_net.caffemodel'))
+    .option('--name <profile>', 'profile name for --models', DEFAULT_IMPORT_NAME)
+    .addOption(modelDirOption())
+    .action(async (o) => {
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir);
+    });
+}
