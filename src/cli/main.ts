@@ -11,6 +11,7 @@ import { defaultStoreDir } from '../models/store.js';
 import type { Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
+import { registerImportCommands } from './import-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { listModels, prepareModels, verifyModels } from './models-command.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
@@ -85,6 +86,7 @@ models.command('prepare').description("convert a profile's models into the store
   .action(async (o) => { process.exitCode = await prepareModels(o.modelDir, o.models); });
 models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
+registerImportCommands(models, modelDirOption);
 
 program
   .command('serve')

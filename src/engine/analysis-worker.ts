@@ -7,6 +7,7 @@
  */
 import { workerData } from 'piscina';
 import { isFaceReadError, type ErrorCode } from '../errors.js';
+import { findImportedKind } from '../models/imported.js';
 import { findModel } from '../models/registry.js';
 import type { ResolvedAnalyzeOptions } from '../pipeline/analyze-options.js';
 import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline/analyze-photo.js';
@@ -16,6 +17,8 @@ import { createSession } from './session-options.js';
 export interface StoredModelRef {
   id: string;
   path: string;
+  /** Set for imported models: the kind whose runner drives them (src/models/imported.ts). */
+  kind?: string;
 }
 
 export interface WorkerSetup {
@@ -42,9 +45,10 @@ export interface WarmupTask {
 export type AnalysisOutcome = { ok: true; analysis: FaceAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
 
 async function loadSession(ref: StoredModelRef, threads: number) {
-  const model = findModel(ref.id);
+  const definition = ref.kind ? findImportedKind(ref.kind) : findModel(ref.id);
   const session = await createSession(ref.path, threads);
-  return { model, session };
+  // Results name the model by its id (an imported model's own id, not its kind's).
+  return { model: { ...definition, id: ref.id } as typeof definition, session };
 }
 
 async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {

@@ -4,27 +4,43 @@
  * converted and intact in the store.
  */
 import { FaceReadError } from '../errors.js';
-import { findModel, findProfile, profileModels, type Profile } from './registry.js';
+import { findImportedProfile, importedProfiles, verifyImported } from './imported-store.js';
+import { findModel, findProfile, MODELS, PROFILES, type Profile } from './registry.js';
 import { ModelStore, defaultStoreDir, type StoredModel } from './store.js';
 
+/** A model file for the workers; `kind` is set for imported models (it names their runner). */
+export interface StoredModelFile {
+  id: string;
+  path: string;
+  kind?: string;
+}
+
 export interface StoredProfile {
-  detector: { id: string; path: string };
-  landmarks?: { id: string; path: string };
-  attributes: { id: string; path: string }[];
+  detector: StoredModelFile;
+  landmarks?: StoredModelFile;
+  attributes: StoredModelFile[];
 }
 
-function lookUpProfile(profileName: string): Profile {
-  try {
-    return findProfile(profileName);
-  } catch (error) {
-    throw new FaceReadError('INVALID_OPTION', (error as Error).message);
-  }
+/** A built-in profile, else one saved by `faceread models import-caffe|import-tf`. */
+async function lookUpProfile(profileName: string, store: ModelStore): Promise<Profile> {
+  if (Object.hasOwn(PROFILES, profileName)) return findProfile(profileName);
+  const imported = await findImportedProfile(store, profileName);
+  if (imported) return imported;
+  const known = [...Object.keys(PROFILES), ...Object.keys(await importedProfiles(store))];
+  throw new FaceReadError('INVALID_OPTION', `Unknown model profile "${profileName}". Should be one of: ${known.join(', ')}`);
 }
 
-function arrange(profile: Profile, stored: ReadonlyMap<string, StoredModel>): StoredProfile {
-  const pick = (id: string) => {
-    const { path } = stored.get(findModel(id).id)!;
-    return { id, path };
+/** Every model id of a profile, detector first. */
+function profileIds(profile: Profile): string[] {
+  return [profile.detector, ...(profile.landmarks ? [profile.landmarks] : []), ...profile.attributes];
+}
+
+const isBuiltIn = (id: string) => MODELS.some((m) => m.id === id);
+
+function arrange(profile: Profile, stored: ReadonlyMap<string, StoredModel & { kind?: string }>): StoredProfile {
+  const pick = (id: string): StoredModelFile => {
+    const { path, kind } = stored.get(id)!;
+    return kind ? { id, path, kind } : { id, path };
   };
   return {
     detector: pick(profile.detector),
@@ -42,23 +58,23 @@ export async function resolveStoredProfile(
   modelDir = defaultStoreDir(),
   log: (message: string) => void = () => {},
 ): Promise<StoredProfile & { converted: boolean }> {
-  const profile = lookUpProfile(profileName);
   const store = new ModelStore(modelDir, log);
+  const profile = await lookUpProfile(profileName, store);
   // One at a time: conversions are CPU-bound and share the store's lock.
-  const stored = new Map<string, StoredModel>();
-  for (const model of profileModels(profile)) stored.set(model.id, await store.ensure(model));
+  const stored = new Map<string, StoredModel & { kind?: string }>();
+  for (const id of profileIds(profile)) stored.set(id, isBuiltIn(id) ? await store.ensure(findModel(id)) : await verifyImported(store, id));
   return { ...arrange(profile, stored), converted: [...stored.values()].some((m) => m.converted) };
 }
 
 /** The profile's files as the manifest lists them, unverified; undefined if any is not listed. */
 export async function peekStoredProfile(profileName: string, modelDir = defaultStoreDir()): Promise<StoredProfile | undefined> {
-  const profile = lookUpProfile(profileName);
   const store = new ModelStore(modelDir);
-  const stored = new Map<string, StoredModel>();
-  for (const model of profileModels(profile)) {
-    const found = await store.peek(model);
+  const profile = await lookUpProfile(profileName, store);
+  const stored = new Map<string, StoredModel & { kind?: string }>();
+  for (const id of profileIds(profile)) {
+    const found = isBuiltIn(id) ? await store.peek(findModel(id)) : await verifyImported(store, id, false).catch(() => undefined);
     if (!found) return undefined;
-    stored.set(model.id, found);
+    stored.set(id, found);
   }
   return arrange(profile, stored);
 }

@@ -21,7 +21,8 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CONVERTER_VERSION } from '../convert/onnx/graph-builder.js';
 import { FaceReadError } from '../errors.js';
-import type { ModelDefinition } from './registry.js';
+import type { ImportedEntry } from './imported-store.js';
+import type { ModelDefinition, Profile } from './registry.js';
 
 const require = createRequire(import.meta.url);
 const MANIFEST = 'manifest.json';
@@ -36,9 +37,13 @@ export interface ManifestEntry {
   convertedAt: string;
 }
 
-interface Manifest {
+export interface Manifest {
   version: 1;
   models: Record<string, ManifestEntry>;
+  /** Models imported from the user's files (see imported-store.ts). */
+  imported?: Record<string, ImportedEntry>;
+  /** Profiles saved by imports, found after the built-in PROFILES. */
+  profiles?: Record<string, Profile>;
 }
 
 export type ModelStatus = 'ok' | 'missing' | 'corrupted' | 'outdated';
@@ -217,6 +222,24 @@ export class ModelStore {
     } finally {
       await release();
     }
+  }
+
+  /** The manifest as stored (an empty one when there is none). */
+  manifest(): Promise<Manifest> {
+    return this.readManifest();
+  }
+
+  /**
+   * Writes `files` into the store and then applies `change` to the manifest,
+   * all under the store's lock and atomically per file (for imported models).
+   */
+  async putFiles(files: readonly { file: string; bytes: Uint8Array }[], change: (manifest: Manifest) => void): Promise<void> {
+    await this.withLock(async () => {
+      for (const { file, bytes } of files) await writeAtomically(path.join(this.dir, file), bytes);
+      const latest = await this.readManifest();
+      change(latest);
+      await writeAtomically(path.join(this.dir, MANIFEST), `${JSON.stringify(latest, null, 2)}\n`);
+    });
   }
 
   /** Every model's manifest entry and status, for `faceread models list|verify`. */
