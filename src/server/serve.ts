@@ -66,6 +66,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      // A client that hung up leaves its photo in the queue after its socket (and app.close) is done; let it finish.
+      const deadline = Date.now() + config.requestTimeoutMs;
+      while (app.analysisGate.load().admitted > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       await (analyzer ?? (await analyzerPromise.catch(() => null)))?.close();
     })();
     return closing;
