@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
 import { decodeImage, type DecodeOptions } from './image/decode.js';
@@ -144,30 +145,36 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     await pool.destroy();
     throw new FaceReadError('MODEL_UNAVAILABLE', `The analysis workers could not load their models: ${(cause as Error).message}`, { cause });
   }
-  let inFlight = 0;
+  // Photos beyond this wait still encoded: decoding them all at once under load would only
+  // fill memory with pixels that no worker is free to look at yet.
+  const admission = new PQueue({ concurrency: poolSize * 2 });
+
+  const analyzeAdmitted = async (input: Buffer | string, resolved: ResolvedAnalyzeOptions, signal?: AbortSignal): Promise<AnalysisResult> => {
+    const started = performance.now();
+    const decoded = await decodeImage(await readInput(input), decodeOptions);
+    const decodedAt = performance.now();
+    const { data, width, height } = decoded.image;
+    const task: AnalysisTask = { pixels: data, width, height, options: resolved };
+    // The pixels are ours (decoded just now): hand them over instead of copying.
+    const outcome: AnalysisOutcome = await pool.run(task, { transferList: [data.buffer as ArrayBuffer], ...(signal ? { signal } : {}) });
+    if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
+    return assembleResult(decoded, outcome.analysis, { decodeMs: decodedAt - started, totalMs: performance.now() - started });
+  };
 
   return {
     async analyze(input: Buffer | string, photoOptions?: AnalyzeOptions, control: { signal?: AbortSignal } = {}): Promise<AnalysisResult> {
-      const started = performance.now();
-      const resolved: ResolvedAnalyzeOptions = resolveAnalyzeOptions(photoOptions, defaults);
-      const decoded = await decodeImage(await readInput(input), decodeOptions);
-      const decodedAt = performance.now();
-      const { data, width, height } = decoded.image;
-      const task: AnalysisTask = { pixels: data, width, height, options: resolved };
-      let outcome: AnalysisOutcome;
-      inFlight++;
+      const resolved = resolveAnalyzeOptions(photoOptions, defaults);
+      const { signal } = control;
       try {
-        // The pixels are ours (decoded just now): hand them over instead of copying.
-        outcome = await pool.run(task, { transferList: [data.buffer as ArrayBuffer], ...(control.signal ? { signal: control.signal } : {}) });
+        return await admission.add(() => analyzeAdmitted(input, resolved, signal), { signal });
       } catch (error) {
-        throw toFaceReadError(error, control.signal);
-      } finally {
-        inFlight--;
+        throw toFaceReadError(error, signal);
       }
-      if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
-      return assembleResult(decoded, outcome.analysis, { decodeMs: decodedAt - started, totalMs: performance.now() - started });
     },
-    load: () => ({ queued: pool.queueSize, running: inFlight - pool.queueSize }),
-    close: () => pool.close(),
+    load: () => ({ queued: admission.size + pool.queueSize, running: admission.pending - pool.queueSize }),
+    async close() {
+      await admission.onIdle();
+      await pool.close();
+    },
   };
 }
