@@ -54,7 +54,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** The one schema: every setting, its environment variable and its default. */
 export const SERVER_CONFIG_SCHEMA: { readonly [K in keyof ServerConfig]: Field } = {
-  port: { env: 'PORT', kind: 'port', default: 3000 },
+  port: { env: 'PORT', kind: 'port', default: 8080 },
   host: { env: 'HOST', kind: 'string', default: '127.0.0.1' },
   maxUploadBytes: { env: 'FACEREAD_MAX_UPLOAD_BYTES', kind: 'positiveInteger', default: 15 * 1024 * 1024, max: 1024 * 1024 * 1024 },
   maxBatchFiles: { env: 'FACEREAD_MAX_BATCH_FILES', kind: 'positiveInteger', default: 16, max: 1000 },

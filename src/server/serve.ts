@@ -24,7 +24,7 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
-  /** The base URL, e.g. http://127.0.0.1:3000 */
+  /** The base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   config: Readonly<ServerConfig>;
   /** Resolves when the models are loaded (rejects if they cannot be). */

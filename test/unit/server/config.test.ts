@@ -5,7 +5,7 @@ import { loadServerConfig } from '../../../src/server/config.js';
 describe('loadServerConfig', () => {
   it('has documented defaults and is frozen', () => {
     const config = loadServerConfig({ env: {} });
-    assert.equal(config.port, 3000);
+    assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.maxUploadBytes, 15 * 1024 * 1024);
     assert.equal(config.apiKey, null);
