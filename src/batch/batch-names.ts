@@ -13,6 +13,17 @@ export const QUEUE_PREFIX = 'faceread';
 /** A Redis hash: batch name -> JSON `BatchInfo` (see batch-registry.ts). */
 export const REGISTRY_KEY = 'faceread-batches';
 
+/**
+ * Present (with a time to live) while a submission is adding jobs, so that
+ * workers told to exit when idle do not leave between two chunks.
+ */
+export function submittingKey(batch: string): string {
+  return `faceread-submitting:${batch}`;
+}
+
+/** Seconds a submission's mark lives without a refresh (a crashed submitter's mark goes away). */
+export const SUBMITTING_TTL_SECONDS = 120;
+
 // BullMQ refuses ':' in queue names; the rest keeps names safe in shells and file names.
 const BATCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 

@@ -10,7 +10,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createAnalyzer, type AnalyzerOptions } from '../analyzer.js';
 import type { AnalysisResult, AnalyzeOptions, Analyzer } from '../types.js';
-import { QUEUE_PREFIX, validateBatchName } from './batch-names.js';
+import { QUEUE_PREFIX, submittingKey, validateBatchName } from './batch-names.js';
 import { createBatchQueue, type BatchQueue, type PhotoJobData } from './batch-queue.js';
 import { getBatch, listBatches } from './batch-registry.js';
 import { toJobError } from './job-failure.js';
@@ -74,6 +74,65 @@ function processPhoto(analyzer: Analyzer, source: PhotoSource, photo: AnalyzeOpt
   };
 }
 
+/** A file source whose root is the batch's registered root, looked up until the batch is registered. */
+function lateRootSource(redis: Redis, batch: string): PhotoSource {
+  let source: PhotoSource | undefined;
+  return {
+    async read(key) {
+      if (!source) {
+        const info = await getBatch(redis, batch);
+        if (!info) return createFileSource().read(key);
+        source = createFileSource(info.root);
+      }
+      return source.read(key);
+    },
+  };
+}
+
+interface WorkerContext {
+  options: BatchWorkerOptions;
+  redis: Redis;
+  analyzer: Analyzer;
+  name: string;
+  counts: WorkerCounts;
+  log: (message: string) => void;
+}
+
+/** Opens a BullMQ worker on one batch's queue, counting and logging what it does. */
+async function serveBatch(context: WorkerContext, batch: string): Promise<Served> {
+  const { options, redis, counts, log } = context;
+  const root = options.root ?? (await getBatch(redis, batch))?.root;
+  // A worker may start before its batch is submitted: the root is then read with the first photo.
+  const source = options.root !== undefined || root !== undefined ? createFileSource(root) : lateRootSource(redis, batch);
+  const worker = new Worker<PhotoJobData, AnalysisResult>(batch, processPhoto(context.analyzer, source, options.photo), {
+    connection: bullConnection(options.redisUrl),
+    prefix: QUEUE_PREFIX,
+    name: context.name,
+    concurrency: options.concurrency,
+    lockDuration: options.timings.lockDurationMs,
+    stalledInterval: options.timings.stalledIntervalMs,
+    maxStalledCount: options.timings.maxStalledCount,
+  });
+  worker.on('error', (error) => log(`batch ${batch}: queue error: ${error.message}`));
+  worker.on('completed', () => { counts.done++; });
+  worker.on('stalled', (jobId) => log(`batch ${batch}: job ${jobId} was left by a stopped worker; it is queued again`));
+  worker.on('failed', (job, error) => {
+    const final = !job || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) counts.failed++;
+    else counts.retried++;
+    log(`batch ${batch}: ${job?.data.key ?? '?'} ${final ? 'failed' : `failed (attempt ${job?.attemptsMade}, will retry)`}: ${error.message.replace(/\s*\n\s*/g, ' | ')}`);
+  });
+  log(`worker ${context.name}: serving batch ${batch}${root ? ` (root ${root})` : ''}`);
+  return { worker, queue: createBatchQueue(options.redisUrl, batch) };
+}
+
+/** Nothing waiting, in flight or due for a retry, no submission adding photos, and (if asked) the batch exists. */
+async function isBatchIdle(redis: Redis, batch: string, queue: BatchQueue, mustExist: boolean): Promise<boolean> {
+  if ((await redis.exists(submittingKey(batch))) || (mustExist && !(await getBatch(redis, batch)))) return false;
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return Object.values(counts).every((n) => n === 0);
+}
+
 /**
  * Starts a worker; it runs until close() (or idle, with exitWhenIdle).
  *
@@ -98,27 +157,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
   const served = new Map<string, Served>();
 
   const serve = async (batch: string): Promise<void> => {
-    const root = options.root ?? (await getBatch(redis, batch))?.root;
-    const worker = new Worker<PhotoJobData, AnalysisResult>(batch, processPhoto(analyzer, createFileSource(root), options.photo), {
-      connection: bullConnection(options.redisUrl),
-      prefix: QUEUE_PREFIX,
-      name,
-      concurrency: options.concurrency,
-      lockDuration: options.timings.lockDurationMs,
-      stalledInterval: options.timings.stalledIntervalMs,
-      maxStalledCount: options.timings.maxStalledCount,
-    });
-    worker.on('error', (error) => log(`batch ${batch}: queue error: ${error.message}`));
-    worker.on('completed', () => { counts.done++; });
-    worker.on('stalled', (jobId) => log(`batch ${batch}: job ${jobId} was left by a stopped worker; it is queued again`));
-    worker.on('failed', (job, error) => {
-      const final = !job || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (final) counts.failed++;
-      else counts.retried++;
-      log(`batch ${batch}: ${job?.data.key ?? '?'} ${final ? 'failed' : `failed (attempt ${job?.attemptsMade}, will retry)`}: ${error.message.replace(/\s*\n\s*/g, ' | ')}`);
-    });
-    served.set(batch, { worker, queue: createBatchQueue(options.redisUrl, batch) });
-    log(`worker ${name}: serving batch ${batch}${root ? ` (root ${root})` : ''}`);
+    served.set(batch, await serveBatch({ options, redis, analyzer, name, counts, log }, batch));
   };
 
   let resolveStopped!: (counts: WorkerCounts) => void;
@@ -141,10 +180,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
     for (const batch of names) if (!served.has(batch)) await serve(batch);
   };
   const isIdle = async (): Promise<boolean> => {
-    for (const { queue } of served.values()) {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (Object.values(c).some((n) => n > 0)) return false;
-    }
+    for (const [batch, { queue }] of served) if (!(await isBatchIdle(redis, batch, queue, Boolean(fixed)))) return false;
     return true;
   };
   let busy = false;

@@ -4,7 +4,7 @@
  * to an existing batch adds only the new ones.
  */
 import { invalidOption } from '../errors.js';
-import { photoJobId } from './batch-names.js';
+import { photoJobId, SUBMITTING_TTL_SECONDS, submittingKey } from './batch-names.js';
 import { openBatch, countAllJobs } from './batch-queue.js';
 import { registerBatch } from './batch-registry.js';
 
@@ -44,19 +44,23 @@ export async function submitBatch(options: SubmitBatchOptions): Promise<SubmitBa
   if (!Number.isInteger(backoffMs) || backoffMs < 0) throw invalidOption('backoffMs', 'a non-negative integer', backoffMs);
   const keys = [...new Set(options.keys)];
   const batch = await openBatch(options.redisUrl, options.name, { mustExist: false });
+  const mark = submittingKey(options.name);
   try {
+    await batch.redis.set(mark, String(process.pid), 'EX', SUBMITTING_TTL_SECONDS);
     await registerBatch(batch.redis, { name: options.name, createdAt: Date.now(), ...(options.root !== undefined ? { root: options.root } : {}) });
     // Counting before and after is how duplicates show: BullMQ returns an existing job without a sign.
     const before = await countAllJobs(batch.queue);
     const opts = { attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: false, removeOnFail: false };
     for (let start = 0; start < keys.length; start += CHUNK) {
       const chunk = keys.slice(start, start + CHUNK);
+      await batch.redis.expire(mark, SUBMITTING_TTL_SECONDS);
       await batch.queue.addBulk(chunk.map((key) => ({ name: 'photo', data: { key }, opts: { ...opts, jobId: photoJobId(key) } })));
       options.onProgress?.(Math.min(keys.length, start + CHUNK));
     }
     const total = await countAllJobs(batch.queue);
     return { name: options.name, submitted: keys.length, added: total - before, total };
   } finally {
+    await batch.redis.del(mark).catch(() => 0); // else it expires on its own
     await batch.close();
   }
 }
