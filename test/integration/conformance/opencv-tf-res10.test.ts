@@ -41,7 +41,7 @@ describe('res10 face detector (TensorFlow, real weights) vs cv2.dnn.readNetFromT
       assertClose(out.conf!.data as Float32Array, ref.outputs.mbox_conf_flatten!.data, 1e-4, `photo ${i} mbox_conf_flatten`);
       const found = await createCaffeSsdDetector(session).detect(photo, { minScore: 0.5, maxFaces: 100 });
       const rows = ref.outputs.detection_out!.data;
-      const expected = [];
+      const expected: Float32Array[] = [];
       for (let r = 0; r < rows.length / 7; r++) if (rows[r * 7 + 1] === 1 && rows[r * 7 + 2]! > 0.5) expected.push(rows.subarray(r * 7, r * 7 + 7));
       assert.equal(found.length, expected.length, `photo ${i}: ${found.length} faces, OpenCV finds ${expected.length}`);
       found.forEach((face, k) => {
