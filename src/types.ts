@@ -26,7 +26,13 @@ export interface FaceResult {
   /** Five points: left eye, right eye, nose tip, left and right mouth corner (image's left/right). */
   landmarks?: Point[];
   gender?: { label: GenderLabel; probability: number };
-  age?: { years: number; bucket: AgeBucket; range?: [low: number, high: number] };
+  age?: {
+    years: number;
+    bucket: AgeBucket;
+    range?: [low: number, high: number];
+    /** For models that predict the eight buckets (Levi-Hassner): each bucket's probability, in AGE_BUCKETS order. */
+    bucketProbabilities?: number[];
+  };
 }
 
 export interface AnalysisResult {

@@ -61,8 +61,11 @@ export async function analyzeFaces(image: RgbImage, options: ResolvedAnalyzeOpti
     if (face.landmarks) result.landmarks = face.landmarks;
     const gender = genderModel && predictions.get(genderModel.id)?.[i]?.gender;
     if (gender) result.gender = gender;
-    const years = ageModel && predictions.get(ageModel.id)?.[i]?.ageYears;
-    if (typeof years === 'number') result.age = { years, bucket: bucketForAge(years) };
+    const age = ageModel && predictions.get(ageModel.id)?.[i];
+    if (typeof age?.ageYears === 'number') {
+      result.age = { years: age.ageYears, bucket: bucketForAge(age.ageYears) };
+      if (age.ageBucketProbabilities) result.age.bucketProbabilities = age.ageBucketProbabilities;
+    }
     return result;
   });
   return {

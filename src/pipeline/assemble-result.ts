@@ -23,7 +23,10 @@ function toOriginal(face: FaceResult, { scale, original }: DecodedImage): FaceRe
   };
   if (face.landmarks) result.landmarks = face.landmarks.map(([px, py]): Point => [round(px * scale.x, 1), round(py * scale.y, 1)]);
   if (face.gender) result.gender = { label: face.gender.label, probability: round(face.gender.probability, 4) };
-  if (face.age) result.age = { ...face.age, years: round(face.age.years, 1) };
+  if (face.age) {
+    result.age = { ...face.age, years: round(face.age.years, 1) };
+    if (face.age.bucketProbabilities) result.age.bucketProbabilities = face.age.bucketProbabilities.map((p) => round(p, 4));
+  }
   return result;
 }
 

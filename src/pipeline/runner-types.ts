@@ -29,6 +29,8 @@ export interface AttributePrediction {
   gender?: { label: GenderLabel; probability: number };
   /** Estimated age in years. */
   ageYears?: number;
+  /** Probability of each of the eight age buckets, for models that predict buckets. */
+  ageBucketProbabilities?: number[];
 }
 
 /** Predicts age and/or gender for all faces of a photo in one batch. */

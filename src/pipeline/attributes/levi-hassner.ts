@@ -88,7 +88,10 @@ export const createLeviHassnerAgePredictor: RunnerFactory<AttributePredictor> = 
     if (faces.length === 0) return [];
     const buckets = BUCKET_MIDPOINTS.length;
     const probs = await probabilities(session, image, faces, buckets);
-    return faces.map((_, i) => ({ ageYears: expectedAge(probs.subarray(i * buckets, (i + 1) * buckets)) }));
+    return faces.map((_, i) => {
+      const own = probs.subarray(i * buckets, (i + 1) * buckets);
+      return { ageYears: expectedAge(own), ageBucketProbabilities: Array.from(own) };
+    });
   },
 });
 

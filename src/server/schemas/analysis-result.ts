@@ -41,6 +41,11 @@ export const analysisResultSchema = {
               years: { type: 'number' },
               bucket: { type: 'string', enum: [...AGE_BUCKETS] },
               range: point,
+              bucketProbabilities: {
+                type: 'array',
+                items: { type: 'number' },
+                description: 'For bucket models (OpenCV Levi-Hassner): probability of each bucket, in the order 0-2 ... 60-100.',
+              },
             },
           },
         },
