@@ -6,6 +6,7 @@ import { drawFaces } from './overlay.js';
 
 const FRAME_WIDTH = 640;
 const FRAME_HEIGHT = 480;
+const FRAMES_IN_FLIGHT = 2;
 
 export function startCameraMode({ toggle, status, stage, video, overlay, errorLine, messages, errorText }) {
   let stream = null;
@@ -14,6 +15,9 @@ export function startCameraMode({ toggle, status, stage, video, overlay, errorLi
   let frames = 0;
   let since = performance.now();
   let fps = 0;
+  // Frames sent so far, and the newest one drawn.
+  let sent = 0;
+  let drawn = 0;
   const grab = document.createElement('canvas');
 
   function refresh() {
@@ -41,9 +45,13 @@ export function startCameraMode({ toggle, status, stage, video, overlay, errorLi
     stage.hidden = false;
     running = true;
     frames = 0;
+    sent = 0;
+    drawn = 0;
     since = performance.now();
     refresh();
-    loop();
+    // Two frames in flight: the server has a worker per core, so while one frame is
+    // analysed the next is already on its way (about twice the frames per second).
+    for (let i = 0; i < FRAMES_IN_FLIGHT; i++) loop();
   }
 
   function stop() {
@@ -68,14 +76,20 @@ export function startCameraMode({ toggle, status, stage, video, overlay, errorLi
       grab.width = Math.round(video.videoWidth * scale);
       grab.height = Math.round(video.videoHeight * scale);
       grab.getContext('2d').drawImage(video, 0, 0, grab.width, grab.height);
+      const frameWidth = grab.width;
+      const frameHeight = grab.height;
       const frame = await new Promise((resolve) => grab.toBlob(resolve, 'image/jpeg', 0.8));
       if (!frame || !running) continue;
+      const sequence = ++sent;
       const outcome = await analyzePhoto(frame, { raw: true, retries: 0 });
       if (!running) break;
       if (outcome.ok) {
+        // Answers may overtake each other; never draw an older frame over a newer one.
+        if (sequence < drawn) continue;
+        drawn = sequence;
         lastResult = outcome.result;
         errorLine.hidden = true;
-        draw(grab.width, grab.height);
+        draw(frameWidth, frameHeight);
       } else {
         errorLine.textContent = errorText(outcome.error);
         errorLine.hidden = false;
