@@ -72,7 +72,7 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(redisOption())
     .option('--batch <job>', 'serve only this batch (repeatable; default: every batch, new ones picked up)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--concurrency <n>', 'photos in flight per batch (default: 2 per worker thread)', integerArgument(1, 256))
-    .option('--root <dir>', 'folder photo keys are relative to on this machine (default: the root given at submit)')
+    .addOption(new Option('--root <dir>', 'folder photo keys are relative to on this machine (default: the root given at submit)').env('FACEREAD_WORKER_ROOT'))
     .option('--pool-size <n>', 'worker threads', integerArgument(1, 64), ANALYZER_DEFAULTS.poolSize)
     .option('--threads <n>', 'onnxruntime threads per worker thread', integerArgument(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
     .addOption(new Option('--models <profile>', 'model profile').default(DEFAULT_PROFILE))
