@@ -37,6 +37,8 @@ export interface StatusFigures {
   finishedInWindow: number;
   /** When the first photo of the batch finished (ms), or null. */
   firstFinishedAt: number | null;
+  /** When the last photo so far finished (ms), or null. */
+  lastFinishedAt: number | null;
   windowMs: number;
   now: number;
   workers: number;
@@ -45,7 +47,7 @@ export interface StatusFigures {
 /**
  * Turns raw figures into a status (pure, so it is tested without Redis).
  *
- * @example summarizeStatus({ name: 'a', counts: { completed: 50, waiting: 50 }, finishedInWindow: 50, firstFinishedAt: now - 10_000, windowMs: 60_000, now, workers: 1 }).etaSeconds // 10
+ * @example summarizeStatus({ name: 'a', counts: { completed: 50, waiting: 50 }, finishedInWindow: 50, firstFinishedAt: now - 10_000, lastFinishedAt: now, windowMs: 60_000, now, workers: 1 }).etaSeconds // 10
  */
 export function summarizeStatus(figures: StatusFigures): BatchStatus {
   const count = (...types: string[]) => types.reduce((sum, t) => sum + (figures.counts[t] ?? 0), 0);
@@ -59,10 +61,14 @@ export function summarizeStatus(figures: StatusFigures): BatchStatus {
   // Rate over the window, or since the first finish when the batch is younger than the window.
   const since = figures.firstFinishedAt === null ? null : Math.max(figures.now - figures.windowMs, figures.firstFinishedAt);
   const spanMs = since === null ? 0 : figures.now - since;
-  const ratePerSecond = spanMs >= 1000 && figures.finishedInWindow > 0 ? figures.finishedInWindow / (spanMs / 1000)
-    : spanMs >= figures.windowMs ? 0 : null;
+  const finished = total > 0 && remaining === 0;
+  // A finished batch shows its overall rate, first to last photo; a running one its recent rate.
+  const wholeMs = (figures.lastFinishedAt ?? 0) - (figures.firstFinishedAt ?? 0);
+  const ratePerSecond = finished ? (wholeMs >= 1000 ? (done + failed) / (wholeMs / 1000) : null)
+    : spanMs >= 1000 && figures.finishedInWindow > 0 ? figures.finishedInWindow / (spanMs / 1000)
+      : spanMs >= figures.windowMs ? 0 : null;
   const etaSeconds = remaining === 0 ? 0 : ratePerSecond ? remaining / ratePerSecond : null;
-  return { name: figures.name, total, done, failed, active, waiting, retrying, ratePerSecond, etaSeconds, workers: figures.workers, finished: total > 0 && remaining === 0 };
+  return { name: figures.name, total, done, failed, active, waiting, retrying, ratePerSecond, etaSeconds, workers: figures.workers, finished };
 }
 
 /**
@@ -80,11 +86,16 @@ export async function readBatchStatus(batch: BatchHandle, options: { windowMs?: 
     queue.getWorkersCount().catch(() => 0), // CLIENT LIST may be refused by managed Redis
     ...sets.map((key) => redis.zcount(key, String(now - windowMs), '+inf')),
     ...sets.map((key) => redis.zrange(key, 0, '0', 'WITHSCORES')),
+    ...sets.map((key) => redis.zrange(key, -1, '-1', 'WITHSCORES')),
   ]);
   const finishedInWindow = (finishes[0] as number) + (finishes[1] as number);
-  const firsts = (finishes.slice(2) as string[][]).filter((pair) => pair.length === 2).map((pair) => Number(pair[1]));
+  const scores = (pairs: unknown[]) => (pairs as string[][]).filter((pair) => pair.length === 2).map((pair) => Number(pair[1]));
+  const firsts = scores(finishes.slice(2, 4));
+  const lasts = scores(finishes.slice(4, 6));
   return summarizeStatus({
-    name: batch.name, counts, finishedInWindow, firstFinishedAt: firsts.length ? Math.min(...firsts) : null, windowMs, now, workers: workers as number,
+    name: batch.name, counts, finishedInWindow, windowMs, now, workers: workers as number,
+    firstFinishedAt: firsts.length ? Math.min(...firsts) : null,
+    lastFinishedAt: lasts.length ? Math.max(...lasts) : null,
   });
 }
 

@@ -178,6 +178,14 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
   const refresh = async (): Promise<void> => {
     const names = fixed ?? (await listBatches(redis)).map((b) => b.name);
     for (const batch of names) if (!served.has(batch)) await serve(batch);
+    // A batch removed (`faceread batch remove`) is no longer served.
+    for (const [batch, { worker, queue }] of served) {
+      if (names.includes(batch)) continue;
+      served.delete(batch);
+      await worker.close();
+      await queue.close();
+      log(`worker ${name}: batch ${batch} was removed; no longer serving it`);
+    }
   };
   const isIdle = async (): Promise<boolean> => {
     for (const [batch, { queue }] of served) if (!(await isBatchIdle(redis, batch, queue, Boolean(fixed)))) return false;

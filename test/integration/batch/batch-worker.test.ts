@@ -104,3 +104,22 @@ test('worker: transient failure retried then done, input error failed at once, c
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('worker without --batch: picks up a batch submitted after it started, drops it once removed', { skip, timeout: 30_000 }, async () => {
+  const url = (redis as { url: string }).url;
+  const name = uniqueBatchName('discover');
+  const root = await mkdtemp(path.join(os.tmpdir(), 'faceread-discover-'));
+  await writeFile(path.join(root, 'a.jpg'), 'abc');
+  const logs: string[] = [];
+  const worker = await startBatchWorker({ redisUrl: url, concurrency: 1, timings: TIMINGS, analyzer: fakeAnalyzer(1), pollMs: 100, log: (m) => logs.push(m) });
+  try {
+    await submitBatch({ redisUrl: url, name, keys: ['a.jpg'], root });
+    while (worker.counts().done < 1) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(logs.some((l) => l.includes(`serving batch ${name} (root ${root})`)), logs.join('\n'));
+    await cleanup(url, name);
+    while (!logs.some((l) => l.includes(`batch ${name} was removed`))) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    await worker.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { formatStatus, summarizeStatus, type StatusFigures } from '../../../src/batch/batch-status.js';
 
 const now = 1_700_000_000_000;
-const base: StatusFigures = { name: 'b', counts: {}, finishedInWindow: 0, firstFinishedAt: null, windowMs: 60_000, now, workers: 2 };
+const base: StatusFigures = { name: 'b', counts: {}, finishedInWindow: 0, firstFinishedAt: null, lastFinishedAt: null, windowMs: 60_000, now, workers: 2 };
 
 test('summarizeStatus: counts, rate over the window or since the first finish, and ETA', () => {
   const table: [string, Partial<StatusFigures>, Partial<ReturnType<typeof summarizeStatus>>][] = [
@@ -13,7 +13,8 @@ test('summarizeStatus: counts, rate over the window or since the first finish, a
     ['old batch: rate over the window', { counts: { completed: 600, waiting: 120 }, finishedInWindow: 120, firstFinishedAt: now - 3_600_000 }, { ratePerSecond: 2, etaSeconds: 60 }],
     ['stalled: no finish in a full window', { counts: { completed: 5, waiting: 5 }, finishedInWindow: 0, firstFinishedAt: now - 3_600_000 }, { ratePerSecond: 0, etaSeconds: null }],
     ['too soon to tell', { counts: { completed: 1, waiting: 5 }, finishedInWindow: 1, firstFinishedAt: now - 200 }, { ratePerSecond: null }],
-    ['finished', { counts: { completed: 8, failed: 2 }, finishedInWindow: 10, firstFinishedAt: now - 5000 }, { finished: true, etaSeconds: 0, ratePerSecond: 2 }],
+    ['finished: overall rate, first to last photo', { counts: { completed: 8, failed: 2 }, finishedInWindow: 0, firstFinishedAt: now - 7_205_000, lastFinishedAt: now - 7_200_000 },
+      { finished: true, etaSeconds: 0, ratePerSecond: 2 }],
     ['empty batch is not finished', { counts: {} }, { total: 0, finished: false }],
   ];
   for (const [label, figures, expected] of table) {
