@@ -6,13 +6,14 @@
  */
 import type { Attribute, Detection, FaceResult, RgbImage } from '../types.js';
 import { bucketForAge } from './age-buckets.js';
+import { combineAge, combineGender } from './attributes/combine-predictions.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import type { AttributePrediction, AttributePredictor, FaceDetector, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
   detector: { id: string; runner: FaceDetector };
   landmarks?: { id: string; runner: LandmarkFinder };
-  /** In order of preference: the first model that provides an attribute answers for it. */
+  /** Every model that provides an attribute answers for it; several are averaged. */
   attributes: { id: string; provides: readonly Attribute[]; runner: AttributePredictor }[];
 }
 
@@ -25,12 +26,12 @@ export interface FaceAnalysis {
   models: { detector: string; age: string | null; gender: string | null };
 }
 
-/** Which attribute model answers for each requested attribute (first provider wins). */
+/** Every loaded model that provides each requested attribute; several are averaged (combine-predictions.ts). */
 function chooseAttributeModels(runners: LoadedRunners, wanted: readonly Attribute[]) {
-  const chosen = new Map<Attribute, LoadedRunners['attributes'][number]>();
+  const chosen = new Map<Attribute, LoadedRunners['attributes']>();
   for (const attribute of wanted) {
-    const model = runners.attributes.find((m) => m.provides.includes(attribute));
-    if (model) chosen.set(attribute, model);
+    const models = runners.attributes.filter((m) => m.provides.includes(attribute));
+    if (models.length > 0) chosen.set(attribute, models);
   }
   return chosen;
 }
@@ -39,10 +40,12 @@ async function predictAttributes(runners: LoadedRunners, wanted: readonly Attrib
   const chosen = chooseAttributeModels(runners, wanted);
   const predictions = new Map<string, AttributePrediction[]>();
   if (faces.length > 0) {
-    for (const model of new Set(chosen.values())) predictions.set(model.id, await model.runner.predict(image, faces));
+    for (const model of new Set([...chosen.values()].flat())) predictions.set(model.id, await model.runner.predict(image, faces));
   }
   return { chosen, predictions };
 }
+
+const modelIds = (models: LoadedRunners['attributes'] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
 
 /** Finds the faces of a decoded photo and tells their gender and age. */
 export async function analyzeFaces(image: RgbImage, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
@@ -54,16 +57,17 @@ export async function analyzeFaces(image: RgbImage, options: ResolvedAnalyzeOpti
   }
   const detected = performance.now();
   const { chosen, predictions } = await predictAttributes(runners, options.attributes, image, faces);
-  const ageModel = chosen.get('age');
-  const genderModel = chosen.get('gender');
+  const ageModels = chosen.get('age');
+  const genderModels = chosen.get('gender');
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: face.box, score: face.score };
     if (face.landmarks) result.landmarks = face.landmarks;
-    const gender = genderModel && predictions.get(genderModel.id)?.[i]?.gender;
+    const gender = genderModels && combineGender(genderModels.map((m) => predictions.get(m.id)?.[i]));
     if (gender) result.gender = gender;
-    const age = ageModel && predictions.get(ageModel.id)?.[i];
+    const age = ageModels && combineAge(ageModels.map((m) => predictions.get(m.id)?.[i]));
     if (typeof age?.ageYears === 'number') {
       result.age = { years: age.ageYears, bucket: bucketForAge(age.ageYears) };
+      if (age.ageRange) result.age.range = age.ageRange;
       if (age.ageBucketProbabilities) result.age.bucketProbabilities = age.ageBucketProbabilities;
     }
     return result;
@@ -72,6 +76,6 @@ export async function analyzeFaces(image: RgbImage, options: ResolvedAnalyzeOpti
     faces: results,
     detectMs: detected - start,
     attributesMs: performance.now() - detected,
-    models: { detector: runners.detector.id, age: ageModel?.id ?? null, gender: genderModel?.id ?? null },
+    models: { detector: runners.detector.id, age: modelIds(ageModels), gender: modelIds(genderModels) },
   };
 }

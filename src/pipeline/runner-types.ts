@@ -31,6 +31,8 @@ export interface AttributePrediction {
   ageYears?: number;
   /** Probability of each of the eight age buckets, for models that predict buckets. */
   ageBucketProbabilities?: number[];
+  /** Years that hold the true age for about 80% of faces (calibrated models only). */
+  ageRange?: [low: number, high: number];
 }
 
 /** Predicts age and/or gender for all faces of a photo in one batch. */
