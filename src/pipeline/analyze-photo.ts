@@ -7,6 +7,7 @@
 import type { Attribute, Detection, FaceResult, RgbImage } from '../types.js';
 import { bucketForAge } from './age-buckets.js';
 import { combineAge, combineGender } from './attributes/combine-predictions.js';
+import { detectWithPaddedRetry } from './detectors/padded-retry.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import type { AttributePrediction, AttributePredictor, FaceDetector, LandmarkFinder } from './runner-types.js';
 
@@ -50,7 +51,7 @@ const modelIds = (models: LoadedRunners['attributes'] | undefined) => (models ? 
 /** Finds the faces of a decoded photo and tells their gender and age. */
 export async function analyzeFaces(image: RgbImage, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
-  const faces = await runners.detector.runner.detect(image, { minScore: options.minScore, maxFaces: options.maxFaces });
+  const faces = await detectWithPaddedRetry(runners.detector.runner, image, { minScore: options.minScore, maxFaces: options.maxFaces });
   if (runners.landmarks && faces.length > 0) {
     const points = await runners.landmarks.runner.locate(image, faces);
     faces.forEach((face, i) => (face.landmarks ??= points[i]));

@@ -1,0 +1,46 @@
+/**
+ * A second look for photos where the detector found nothing: close selfies
+ * and tight face crops (the face fills the frame) are what scene-trained
+ * detectors miss, and with a black border of a quarter of the longer side
+ * they look like the photos those detectors learnt from. Measured on
+ * UTKFace dev (docs/accuracy.md): SSD finds 56% of the crops as they are,
+ * 78% with the border. Costs one more detection only on photos without faces.
+ */
+import type { Detection, RgbImage } from '../../types.js';
+import type { DetectOptions, FaceDetector } from '../runner-types.js';
+
+export const RETRY_BORDER_FRACTION = 0.25;
+
+/** The image inside a black border of `border` pixels on every side. */
+export function withBorder(image: RgbImage, border: number): RgbImage {
+  const width = image.width + 2 * border;
+  const height = image.height + 2 * border;
+  const data = new Uint8Array(width * height * 3);
+  const row = image.width * 3;
+  for (let y = 0; y < image.height; y++) data.set(image.data.subarray(y * row, (y + 1) * row), ((y + border) * width + border) * 3);
+  return { data, width, height };
+}
+
+/**
+ * Detects; when nothing is found, detects again on the bordered photo and
+ * maps the boxes back (clamped to the photo).
+ *
+ * @example
+ *   const faces = await detectWithPaddedRetry(detector, image, { minScore: 0.5, maxFaces: 100 });
+ */
+export async function detectWithPaddedRetry(detector: FaceDetector, image: RgbImage, options: DetectOptions): Promise<Detection[]> {
+  const faces = await detector.detect(image, options);
+  if (faces.length > 0) return faces;
+  const border = Math.round(Math.max(image.width, image.height) * RETRY_BORDER_FRACTION);
+  const found = await detector.detect(withBorder(image, border), options);
+  return found.flatMap((face) => {
+    const x1 = Math.max(0, face.box.x - border);
+    const y1 = Math.max(0, face.box.y - border);
+    const x2 = Math.min(image.width, face.box.x + face.box.width - border);
+    const y2 = Math.min(image.height, face.box.y + face.box.height - border);
+    if (x2 <= x1 || y2 <= y1) return [];
+    const moved: Detection = { box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, score: face.score };
+    if (face.landmarks) moved.landmarks = face.landmarks.map(([x, y]) => [x - border, y - border]);
+    return [moved];
+  });
+}
