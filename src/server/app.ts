@@ -24,7 +24,7 @@ import type { Analyzer } from '../types.js';
 import { createAnalysisGate, type AnalysisGate } from './analysis-gate.js';
 import type { ServerConfig } from './config.js';
 import { installApiKey } from './plugins/api-key.js';
-import { installErrorHandler } from './plugins/error-handler.js';
+import { answerClientError, installErrorHandler } from './plugins/error-handler.js';
 import { createMetrics, installMetrics } from './plugins/metrics.js';
 import { analyzeRoutes } from './routes/analyze.js';
 import { healthRoutes } from './routes/health.js';
@@ -81,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: config.trustProxy,
     // Requests may wait in the analysis queue; the analysis timeout, not the socket, bounds them.
     requestTimeout: config.requestTimeoutMs + 10_000,
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
   const gate = createAnalysisGate(options.analyzer, { queueLimit: config.queueLimit, timeoutMs: config.requestTimeoutMs });

@@ -4,6 +4,7 @@
  * plugins' errors mapped to the nearest registered code, anything else a
  * logged 500 whose details stay in the log. No stack traces reach clients.
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, FaceReadError, isFaceReadError, type ErrorCode } from '../../errors.js';
 
@@ -20,11 +21,45 @@ const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_NOT_FOUND: 'NOT_FOUND',
 };
 
-/** Maps any error to a FaceReadError a client may see. */
-export function toClientError(error: unknown): FaceReadError {
+/** One failed check of a route's schema, as fastify's ajv reports it. */
+interface ValidationIssue {
+  keyword?: string;
+  instancePath?: string;
+  message?: string;
+  params?: { additionalProperty?: string };
+}
+
+interface SchemaProperties {
+  properties?: Record<string, { description?: string }>;
+}
+
+/**
+ * Words a schema failure with the option's name, what it allows and what it received, e.g.
+ * "Invalid query option minScore: must be <= 1 (received '7'). Drop faces whose ...".
+ */
+export function describeValidation(issue: ValidationIssue, received: Record<string, unknown> | undefined, schema: SchemaProperties | undefined): string {
+  const allowed = Object.keys(schema?.properties ?? {});
+  if (issue.keyword === 'additionalProperties') {
+    return `Unknown query option '${issue.params?.additionalProperty}'. Should be one of: ${allowed.join(', ')}`;
+  }
+  const name = (issue.instancePath ?? '').replace(/^\//, '');
+  if (!name) return `Invalid query: ${issue.message ?? 'validation failed'}`;
+  const value = received?.[name];
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  const description = schema?.properties?.[name]?.description;
+  return `Invalid query option ${name}: ${issue.message ?? 'wrong value'} (received ${shown}).${description ? ` ${description}` : ''}`;
+}
+
+/** Maps any error to a FaceReadError a client may see; `request` words schema failures with the values received. */
+export function toClientError(error: unknown, request?: FastifyRequest): FaceReadError {
   if (isFaceReadError(error)) return error;
-  const e = error as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
-  if (e.validation) return new FaceReadError('INVALID_OPTION', `Invalid request: ${e.message ?? 'validation failed'}`);
+  const e = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
+  if (e.validation) {
+    const issue = e.validation[0];
+    if (!issue || e.validationContext !== 'querystring') return new FaceReadError('INVALID_OPTION', `Invalid request: ${e.message ?? 'validation failed'}`);
+    const schema = request?.routeOptions.schema?.querystring as SchemaProperties | undefined;
+    return new FaceReadError('INVALID_OPTION', describeValidation(issue, request?.query as Record<string, unknown> | undefined, schema));
+  }
   const mapped = e.code ? FRAMEWORK_CODES[e.code] : undefined;
   if (mapped) return new FaceReadError(mapped, messageFor(mapped, e.message));
   const status = e.statusCode ?? 500;
@@ -58,7 +93,7 @@ export interface ErrorHandlerOptions {
 /** Installs the error and not-found handlers on `app` (call on the root instance). */
 export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    let clientError = toClientError(error);
+    let clientError = toClientError(error, request);
     if (clientError.code === 'IMAGE_TOO_LARGE' && !isFaceReadError(error)) {
       clientError = new FaceReadError('IMAGE_TOO_LARGE', `The upload is larger than the limit of ${options.maxUploadBytes} bytes.`);
     }
@@ -70,10 +105,32 @@ export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerO
     if (clientError.code === 'SERVER_BUSY' || clientError.code === 'NOT_READY') {
       reply.header('retry-after', String(options.retryAfterSeconds()));
     }
+    // The rest of an upload refused for its size is not worth reading: end the connection after the answer.
+    if (clientError.statusCode === 413) reply.header('connection', 'close');
     // Errors thrown while an annotated image was negotiated still answer in JSON.
     reply.code(clientError.statusCode).type('application/json; charset=utf-8').send({ error: clientError.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
+}
+
+/**
+ * Node's HTTP parser rejects some requests before fastify sees them (conflicting length
+ * headers, oversized headers, a body not received in time); answer those in the registry's
+ * shape too (fastify's `clientErrorHandler` option), then drop the connection.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const reason =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'The request was not received in time.'
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'The request headers are too large.'
+        : 'The request is malformed (headers, length or framing).';
+  const body = JSON.stringify({ error: new FaceReadError('BAD_REQUEST', reason).toJSON() });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
