@@ -38,6 +38,21 @@ function partLimits(limits: UploadLimits) {
   return { fileSize: limits.maxBytes, files: limits.maxFiles, fields: 32, fieldSize: 64 * 1024, parts: limits.maxFiles + 32, headerPairs: 200 };
 }
 
+/** Room for a form's text fields (32 of at most 64 KB) and part headers, on top of its files. */
+const FORM_OVERHEAD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Refuses at once a multipart request whose declared length no acceptable upload could have.
+ * Multipart bodies are streamed by the handler, so fastify's bodyLimit never sees them: a client
+ * declaring 2 GB would otherwise keep its connection until the request timeout.
+ */
+function refuseImpossibleLength(request: FastifyRequest, limits: UploadLimits, files: number): void {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limits.maxBytes * files + FORM_OVERHEAD_BYTES) {
+    throw new FaceReadError('IMAGE_TOO_LARGE', `The request declares ${declared} bytes, more than ${files} file(s) of at most ${limits.maxBytes} bytes can take.`);
+  }
+}
+
 /** The photo of a single-image request, multipart or raw. */
 export async function readSingleImage(request: FastifyRequest, limits: UploadLimits): Promise<Buffer> {
   if (!request.isMultipart()) {
@@ -45,6 +60,7 @@ export async function readSingleImage(request: FastifyRequest, limits: UploadLim
     if (Buffer.isBuffer(body) && body.length > 0) return body;
     throw missing();
   }
+  refuseImpossibleLength(request, limits, 1);
   let bytes: Buffer | undefined;
   try {
     const part = await request.file({ limits: partLimits({ ...limits, maxFiles: 1 }) });
@@ -61,6 +77,7 @@ export async function readBatchImages(request: FastifyRequest, limits: UploadLim
   if (!request.isMultipart()) {
     throw new FaceReadError('UNSUPPORTED_MEDIA_TYPE', 'A batch must be multipart/form-data with one or more files (field `image`).');
   }
+  refuseImpossibleLength(request, limits, limits.maxFiles);
   const files: UploadedFile[] = [];
   try {
     // A file over the limit is truncated rather than ending the whole request, so the others are still read.
