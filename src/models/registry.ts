@@ -89,6 +89,16 @@ export const MODELS: readonly ModelDefinition[] = [
     convert: async (dir) => (await import('../convert/faceapi/landmarks-68.js')).convertLandmarks68(dir),
     runner: async () => (await import('../pipeline/landmarks/landmarks-68-faceapi.js')).createFaceApiLandmarkFinder,
   },
+  {
+    id: 'faceapi-age-gender-calibrated',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: "face-api's age and gender network with an 80% age range and a calibrated gender probability (fitted on eval dev data)",
+    source: faceApiFiles('age_gender_model'),
+    license: 'MIT (@vladmandic/face-api); calibration fitted on UTKFace/All-Age-Faces dev (research licences, see docs/accuracy.md)',
+    convert: async (dir) => (await import('../convert/faceapi/age-gender.js')).convertAgeGender(dir),
+    runner: async () => (await import('../pipeline/attributes/faceapi-age-gender-calibrated.js')).createCalibratedFaceApiAgeGenderPredictor,
+  },
 ];
 
 /** Named sets of models; `default` until the accuracy work picks better ones. */
@@ -101,6 +111,8 @@ export interface Profile {
 export const PROFILES: Readonly<Record<string, Profile>> = {
   default: { detector: 'faceapi-ssd-mobilenetv1', landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'] },
   fast: { detector: 'faceapi-tiny-face-detector', landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'] },
+  // The best measured on UTKFace/All-Age-Faces test (docs/accuracy.md): face-api's net, with an age range and calibrated gender.
+  accurate: { detector: 'faceapi-ssd-mobilenetv1', landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender-calibrated'] },
 };
 
 export const DEFAULT_PROFILE = 'default';
