@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
@@ -161,7 +162,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     return assembleResult(decoded, outcome.analysis, { decodeMs: decodedAt - started, totalMs: performance.now() - started });
   };
 
-  return {
+  const analyzer: Analyzer = {
     async analyze(input: Buffer | string, photoOptions?: AnalyzeOptions, control: { signal?: AbortSignal } = {}): Promise<AnalysisResult> {
       const resolved = resolveAnalyzeOptions(photoOptions, defaults);
       const { signal } = control;
@@ -177,4 +178,19 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
       await pool.close();
     },
   };
+  livePools.set(analyzer, pool);
+  return analyzer;
+}
+
+/** Each analyzer's pool, for `workerThreadsOf` only; weak, so a dropped analyzer is not kept. */
+const livePools = new WeakMap<Analyzer, Piscina>();
+
+/**
+ * The worker threads analysing photos for `analyzer` right now (replaced ones included once started).
+ * For fault tests, which kill one from outside (`thread.terminate()`) to check that the pool replaces
+ * it and that only the photo it held fails (WORKER_CRASHED). Not part of the package's exports:
+ * reading the pool changes nothing, unlike a crash switch in the worker would.
+ */
+export function workerThreadsOf(analyzer: Analyzer): readonly Worker[] {
+  return livePools.get(analyzer)?.threads ?? [];
 }
