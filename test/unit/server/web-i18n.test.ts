@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ERROR_CODES } from '../../../src/errors.js';
+import { REPO_ROOT } from '../../helpers/repo-root.js';
 
 type Messages = Record<string, Record<string, unknown> & { errors: Record<string, string> }>;
 
 it('the page translates every text and every registered error code into English and Chinese', async () => {
-  const i18n = (await import(new URL('../../../web/i18n.js', import.meta.url).href)) as {
+  const i18n = (await import(pathToFileURL(path.join(REPO_ROOT, 'web', 'i18n.js')).href)) as {
     MESSAGES: Messages;
     pickLanguage(preferred: string[]): string;
   };
