@@ -72,6 +72,11 @@ function installDrainOnClose(app: FastifyInstance): void {
   });
 }
 
+/** How long a client may take to send its whole request (slow uploads are dropped after it). */
+function socketRequestTimeoutMs(config: Readonly<ServerConfig>): number {
+  return config.requestTimeoutMs + 10_000;
+}
+
 /** Builds (but does not start) the HTTP service. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -80,7 +85,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     // Requests may wait in the analysis queue; the analysis timeout, not the socket, bounds them.
-    requestTimeout: config.requestTimeoutMs + 10_000,
+    requestTimeout: socketRequestTimeoutMs(config),
+    // Node 20 reads requestTimeout when the server is constructed: fastify sets it afterwards, where it
+    // has no effect (a trickling client kept its connection for Node's default 5 minutes). Node checks
+    // it every 30 s by default; check a tenth as often as the timeout, at least each second.
+    http: {
+      requestTimeout: socketRequestTimeoutMs(config),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(1_000, Math.round(socketRequestTimeoutMs(config) / 10))),
+    },
     clientErrorHandler: answerClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
