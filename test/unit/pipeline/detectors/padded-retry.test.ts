@@ -24,6 +24,14 @@ test('faces found at once are returned without a second look', async () => {
   assert.equal(calls, 1);
 });
 
+test('nothing found anywhere: both borders are tried, nothing returned', async () => {
+  const seen: number[] = [];
+  const detector: FaceDetector = { detect: async (img) => (seen.push(img.width), []) };
+  assert.deepEqual(await detectWithPaddedRetry(detector, image, options), []);
+  // Borders round(4 * 0.25) = 1 and round(4 * 0.625) = 3 pixels.
+  assert.deepEqual(seen, [4, 6, 10]);
+});
+
 test('nothing found: the bordered photo is searched and boxes come back in photo pixels, clamped', async () => {
   const seen: number[] = [];
   const detector: FaceDetector = {
