@@ -1,13 +1,16 @@
 /**
- * `buildApp` assembles the HTTP service from an analyzer and a frozen
- * config: security headers, optional CORS / rate limit / API key, the
- * analysis routes behind a bounded queue, health and metrics, the OpenAPI
- * document and its docs page, and the web page. It does not listen; see
- * `serve` (src/server/serve.ts) for the process around it.
+ * `buildApp` assembles the HTTP service from an analyzer (or one per
+ * offered model profile) and a frozen config: security headers, optional
+ * CORS / rate limit / API key, the analysis routes behind a bounded queue
+ * per profile, the profile list, health and metrics, the OpenAPI document
+ * and its docs page, and the web page. It does not listen; see `serve`
+ * (src/server/serve.ts) for the process around it.
  *
  * @example
  *   const app = await buildApp({ analyzer: await createAnalyzer(), config: loadServerConfig() });
  *   const response = await app.inject({ method: 'GET', url: '/healthz' });
+ *   // two profiles: POST /api/analyze?models=fast uses the second
+ *   await buildApp({ profiles: [{ name: 'default', models, analyzer }, { name: 'fast', models: fastModels, analyzer: fast }], config });
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,19 +24,27 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { FaceReadError } from '../errors.js';
 import type { Analyzer } from '../types.js';
-import { createAnalysisGate, type AnalysisGate } from './analysis-gate.js';
-import type { ServerConfig } from './config.js';
+import type { AnalysisGate } from './analysis-gate.js';
+import { builtInProfileModels, type OfferedProfile } from './analyzer-set.js';
+import { offeredProfiles, type ServerConfig } from './config.js';
 import { installApiKey } from './plugins/api-key.js';
 import { answerClientError, installErrorHandler } from './plugins/error-handler.js';
 import { createMetrics, installMetrics } from './plugins/metrics.js';
+import { createProfileGates, type GateProfile, type ProfileGates } from './profile-gates.js';
 import { analyzeRoutes } from './routes/analyze.js';
 import { healthRoutes } from './routes/health.js';
+import { profileRoutes } from './routes/profiles.js';
 import { analysisResultSchema, batchResponseSchema } from './schemas/analysis-result.js';
 import { errorResponseSchema } from './schemas/error-response.js';
 
 export interface BuildAppOptions {
-  /** The analyzer, or the promise of one while its models load (`/readyz` says 503 until it resolves). */
-  analyzer: Analyzer | Promise<Analyzer>;
+  /**
+   * The analyzer, or the promise of one while its models load (`/readyz` says 503 until it resolves),
+   * offered as the config's default profile. Give either this or `profiles`.
+   */
+  analyzer?: Analyzer | Promise<Analyzer>;
+  /** Every offered profile with its analyzer, the default first (serve() loads them from the config). */
+  profiles?: readonly OfferedProfile[];
   config: Readonly<ServerConfig>;
   /** fastify's logger option; default: off (serve() passes a pino config). */
   logger?: FastifyServerOptions['logger'];
@@ -41,9 +52,20 @@ export interface BuildAppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The bounded queue in front of the analyzer. */
+    /** The bounded queue in front of the default profile's analyzer. */
     analysisGate: AnalysisGate;
+    /** Every offered profile's bounded queue (`load()` sums them). */
+    profileGates: ProfileGates;
   }
+}
+
+/** The profiles the app offers: those given, or the bare analyzer as the config's default profile. */
+function profilesToOffer(options: BuildAppOptions): GateProfile[] {
+  if (options.profiles && options.analyzer) throw new TypeError('buildApp takes an analyzer or profiles, not both');
+  if (options.profiles) return [...options.profiles];
+  if (!options.analyzer) throw new TypeError('buildApp needs an analyzer or profiles');
+  const name = offeredProfiles(options.config)[0]!;
+  return [{ name, models: builtInProfileModels(name) ?? null, analyzer: options.analyzer }];
 }
 
 /** The page's folder: `web/` at the package root, found from both `src/server` (tsx) and `dist/src/server`. */
@@ -96,11 +118,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clientErrorHandler: answerClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
-  const gate = createAnalysisGate(options.analyzer, { queueLimit: config.queueLimit, timeoutMs: config.requestTimeoutMs });
-  app.decorate('analysisGate', gate);
-  const metrics = createMetrics(() => gate.load());
+  const gates = createProfileGates(profilesToOffer(options), { queueLimit: config.queueLimit, timeoutMs: config.requestTimeoutMs });
+  app.decorate('analysisGate', gates.pick(undefined).gate);
+  app.decorate('profileGates', gates);
+  const metrics = createMetrics(() => gates.loadByProfile());
 
-  installErrorHandler(app, { retryAfterSeconds: () => (gate.ready ? gate.retryAfterSeconds() : 5), maxUploadBytes: config.maxUploadBytes });
+  installErrorHandler(app, { retryAfterSeconds: () => gates.retryAfterSeconds(), maxUploadBytes: config.maxUploadBytes });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
@@ -166,8 +189,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     transformStaticCSP: (header) => header.replace(/upgrade-insecure-requests;?/, ''), uiConfig: { url: '/openapi.json' } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes, { gate });
-  await app.register(analyzeRoutes, { gate, metrics, limits: { maxBytes: config.maxUploadBytes, maxFiles: config.maxBatchFiles } });
+  await app.register(healthRoutes, { gate: gates });
+  await app.register(profileRoutes, { gates });
+  await app.register(analyzeRoutes, { gates, metrics, limits: { maxBytes: config.maxUploadBytes, maxFiles: config.maxBatchFiles } });
   await app.register(fastifyStatic, { root: webRoot(), prefix: '/', index: ['index.html'], cacheControl: true, maxAge: '1h' });
   return app;
 }

@@ -10,6 +10,7 @@
  *   config.maxUploadBytes; // 15728640 unless FACEREAD_MAX_UPLOAD_BYTES says otherwise
  */
 import { invalidOption } from '../errors.js';
+import { DEFAULT_PROFILE } from '../models/registry.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one. */
@@ -35,10 +36,15 @@ export interface ServerConfig {
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a reverse proxy). */
   trustProxy: boolean;
-  /** Analyzer settings used by `serve()` (createAnalyzer). */
+  /** Analyzer settings used by `serve()` (createAnalyzer). `profile` is the default profile of requests. */
   profile: string | null;
+  /** Every profile the server offers (`?models=`); see `offeredProfiles` for how it combines with `profile`. */
+  profiles: readonly string[];
   modelDir: string | null;
+  /** Worker threads of the default profile (null: the library's default). */
   poolSize: number | null;
+  /** Worker threads of each other offered profile. */
+  extraPoolSize: number;
 }
 
 type Kind = 'port' | 'positiveInteger' | 'nonNegativeInteger' | 'string' | 'optionalString' | 'list' | 'boolean' | 'logLevel' | 'optionalPositiveInteger';
@@ -67,8 +73,10 @@ export const SERVER_CONFIG_SCHEMA: { readonly [K in keyof ServerConfig]: Field }
   logLevel: { env: 'FACEREAD_LOG_LEVEL', kind: 'logLevel', default: 'info' },
   trustProxy: { env: 'FACEREAD_TRUST_PROXY', kind: 'boolean', default: false },
   profile: { env: 'FACEREAD_PROFILE', kind: 'optionalString', default: null },
+  profiles: { env: 'FACEREAD_PROFILES', kind: 'list', default: [] },
   modelDir: { env: 'FACEREAD_MODEL_DIR', kind: 'optionalString', default: null },
   poolSize: { env: 'FACEREAD_POOL_SIZE', kind: 'optionalPositiveInteger', default: null, max: 64 },
+  extraPoolSize: { env: 'FACEREAD_EXTRA_POOL_SIZE', kind: 'positiveInteger', default: 1, max: 64 },
 };
 
 /** Turns an environment string into the field's type (or throws INVALID_OPTION naming the variable). */
@@ -154,4 +162,17 @@ export function loadServerConfig(sources: ConfigSources = {}): Readonly<ServerCo
     else config[name] = check(name, field, field.default);
   }
   return Object.freeze(config) as unknown as Readonly<ServerConfig>;
+}
+
+/**
+ * The profiles the server offers, the default first: `profile` (FACEREAD_PROFILE), else the first of
+ * `profiles` (FACEREAD_PROFILES), else `default`; then the rest of `profiles` in their order, once each.
+ * The default is always offered, so `--models fast` alone serves `fast` without listing it again.
+ *
+ * @example
+ *   offeredProfiles(loadServerConfig({ env: { FACEREAD_PROFILES: 'default,fast' } })); // ['default', 'fast']
+ */
+export function offeredProfiles(config: Pick<ServerConfig, 'profile' | 'profiles'>): string[] {
+  const first = config.profile ?? config.profiles[0] ?? DEFAULT_PROFILE;
+  return [...new Set([first, ...config.profiles])];
 }

@@ -1,18 +1,18 @@
 /**
  * Runs the HTTP service as a process: reads the config (defaults < env <
- * the caller's overrides, e.g. CLI flags), starts listening at once (so
- * `/healthz` and `/readyz` answer while models load), loads the analyzer,
- * logs the URL and how long start-up took, and on SIGTERM/SIGINT stops
- * taking requests, finishes those in flight and exits 0.
+ * the caller's overrides, e.g. CLI flags), checks the offered model
+ * profiles' names, starts listening at once (so `/healthz` and `/readyz`
+ * answer while models load), loads one analyzer per offered profile, logs
+ * the URL and how long start-up took, and on SIGTERM/SIGINT stops taking
+ * requests, finishes those in flight, closes every analyzer and exits 0.
  *
  * @example
  *   // faceread serve --port 8080
  *   await serve({ overrides: { port: 8080 } });
  */
-import { createAnalyzer } from '../analyzer.js';
-import type { Analyzer } from '../types.js';
+import { describeProfiles, loadAnalyzerSet } from './analyzer-set.js';
 import { buildApp } from './app.js';
-import { loadServerConfig, type ServerConfig } from './config.js';
+import { loadServerConfig, offeredProfiles, type ServerConfig } from './config.js';
 
 export interface ServeOptions {
   /** Settings that win over the environment (CLI flags). */
@@ -27,7 +27,7 @@ export interface RunningServer {
   /** The base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   config: Readonly<ServerConfig>;
-  /** Resolves when the models are loaded (rejects if they cannot be). */
+  /** Resolves when every offered profile's models are loaded (rejects if any cannot be). */
   ready: Promise<void>;
   /** Stops taking requests, waits for those in flight, stops the workers. */
   close(): Promise<void>;
@@ -39,21 +39,16 @@ function displayUrl(address: string, host: string, port: number): string {
   return address;
 }
 
-/** Starts the service; see the module comment. Throws INVALID_OPTION for a bad setting. */
+/** Starts the service; see the module comment. Throws INVALID_OPTION for a bad setting or an unknown profile. */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const config = loadServerConfig({ env: options.env ?? process.env, overrides: options.overrides });
+  // Before listening: a misspelt profile is a configuration error, not a failed start-up.
+  const described = await describeProfiles(offeredProfiles(config), config.modelDir);
   // Model-store notes may come before the app (and its logger) exists.
   const early: string[] = [];
   let log: (message: string) => void = (message) => early.push(message);
-  const analyzerPromise = createAnalyzer({
-    ...(config.profile ? { profile: config.profile } : {}),
-    ...(config.modelDir ? { modelDir: config.modelDir } : {}),
-    ...(config.poolSize ? { poolSize: config.poolSize } : {}),
-    log: (message) => log(message),
-  });
-  // Handled below (ready); this keeps an early rejection from being reported as unhandled.
-  analyzerPromise.catch(() => {});
-  const app = await buildApp({ analyzer: analyzerPromise, config, logger: { level: config.logLevel } });
+  const analyzers = loadAnalyzerSet(described, config, (message) => log(message));
+  const app = await buildApp({ profiles: analyzers.profiles, config, logger: { level: config.logLevel } });
   log = (message) => app.log.info(message);
   early.splice(0).forEach(log);
   const address = await app.listen({ port: config.port, host: config.host });
@@ -61,23 +56,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const url = displayUrl(address, config.host, port);
   app.log.info(`FaceRead listening at ${url} (loading models)`);
 
-  let analyzer: Analyzer | null = null;
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await app.close();
       // A client that hung up leaves its photo in the queue after its socket (and app.close) is done; let it finish.
       const deadline = Date.now() + config.requestTimeoutMs;
-      while (app.analysisGate.load().admitted > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      await (analyzer ?? (await analyzerPromise.catch(() => null)))?.close();
+      while (app.profileGates.load().admitted > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await analyzers.close();
     })();
     return closing;
   };
 
-  const ready = analyzerPromise.then(
-    (loaded) => {
-      analyzer = loaded;
-      app.log.info(`FaceRead ready at ${url} in ${Math.round(performance.now())} ms since the process started`);
+  const ready = analyzers.ready.then(
+    () => {
+      const offered = described.map((profile) => profile.name).join(', ');
+      app.log.info(`FaceRead ready at ${url} in ${Math.round(performance.now())} ms since the process started (profiles: ${offered})`);
     },
     async (error: unknown) => {
       app.log.fatal({ err: error }, 'The models could not be loaded; stopping. Possible fixes: run `npm ci` again, check FACEREAD_MODEL_DIR is writable, or run `faceread models list`.');

@@ -4,11 +4,12 @@
  * pipeline's stage times from each result's `timingsMs`; the queue depth
  * and photos being analysed; faces found; and prom-client's process
  * metrics, which include event-loop delay percentiles and resident memory.
+ * Analysis metrics carry a `profile` label: the model profile that answered.
  *
  * @example
- *   const metrics = createMetrics(() => gate.load());
+ *   const metrics = createMetrics(() => gates.loadByProfile());
  *   installMetrics(app, metrics);
- *   metrics.observeAnalysis(result);
+ *   metrics.observeAnalysis(result, 'default');
  */
 import type {} from '@fastify/swagger'; // schema.hide
 import type { FastifyInstance } from 'fastify';
@@ -17,16 +18,16 @@ import type { AnalysisResult } from '../../types.js';
 
 export interface ServerMetrics {
   readonly registry: Registry;
-  /** Records one analysed photo's stage timings and face count. */
-  observeAnalysis(result: AnalysisResult): void;
-  /** Records a photo that failed, by error code. */
-  observeFailure(code: string): void;
+  /** Records one analysed photo's stage timings and face count, by the profile that analysed it. */
+  observeAnalysis(result: AnalysisResult, profile: string): void;
+  /** Records a photo that failed, by error code and profile. */
+  observeFailure(code: string, profile: string): void;
 }
 
 const STAGES = ['decode', 'detect', 'attributes', 'total'] as const;
 
-/** @param load the gate's current load, read when metrics are scraped */
-export function createMetrics(load: () => { queued: number; running: number }): ServerMetrics & {
+/** @param loadByProfile each profile's current load, read when metrics are scraped */
+export function createMetrics(loadByProfile: () => readonly { profile: string; queued: number; running: number }[]): ServerMetrics & {
   requests: Counter<'route' | 'method' | 'status'>;
   latency: Histogram<'route'>;
 } {
@@ -49,33 +50,36 @@ export function createMetrics(load: () => { queued: number; running: number }): 
   });
   const stages = new Histogram({
     name: 'faceread_analysis_stage_seconds',
-    help: 'Time per pipeline stage of analysed photos (from timingsMs)',
-    labelNames: ['stage'] as const,
+    help: 'Time per pipeline stage of analysed photos (from timingsMs), by profile',
+    labelNames: ['stage', 'profile'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const faces = new Counter({ name: 'faceread_faces_found_total', help: 'Faces found in analysed photos', registers: [registry] });
-  const photos = new Counter({ name: 'faceread_photos_analysed_total', help: 'Photos analysed successfully', registers: [registry] });
+  const byProfile = ['profile'] as const;
+  const faces = new Counter({ name: 'faceread_faces_found_total', help: 'Faces found in analysed photos, by profile', labelNames: byProfile, registers: [registry] });
+  const photos = new Counter({ name: 'faceread_photos_analysed_total', help: 'Photos analysed successfully, by profile', labelNames: byProfile, registers: [registry] });
   const failures = new Counter({
     name: 'faceread_photo_failures_total',
-    help: 'Photos that could not be analysed, by error code',
-    labelNames: ['code'] as const,
+    help: 'Photos that could not be analysed, by error code and profile',
+    labelNames: ['code', 'profile'] as const,
     registers: [registry],
   });
   new Gauge({
     name: 'faceread_queue_depth',
-    help: 'Photos admitted and waiting for an analysis worker',
+    help: 'Photos admitted and waiting for an analysis worker, by profile',
+    labelNames: byProfile,
     registers: [registry],
     collect() {
-      this.set(load().queued);
+      for (const { profile, queued } of loadByProfile()) this.set({ profile }, queued);
     },
   });
   new Gauge({
     name: 'faceread_analyses_running',
-    help: 'Photos being analysed by workers now',
+    help: 'Photos being analysed by workers now, by profile',
+    labelNames: byProfile,
     registers: [registry],
     collect() {
-      this.set(load().running);
+      for (const { profile, running } of loadByProfile()) this.set({ profile }, running);
     },
   });
 
@@ -83,16 +87,16 @@ export function createMetrics(load: () => { queued: number; running: number }): 
     registry,
     requests,
     latency,
-    observeAnalysis(result) {
-      photos.inc();
-      faces.inc(result.faces.length);
+    observeAnalysis(result, profile) {
+      photos.inc({ profile });
+      faces.inc({ profile }, result.faces.length);
       for (const stage of STAGES) {
         const ms = result.timingsMs[stage];
-        if (typeof ms === 'number') stages.observe({ stage }, ms / 1000);
+        if (typeof ms === 'number') stages.observe({ stage, profile }, ms / 1000);
       }
     },
-    observeFailure(code) {
-      failures.inc({ code });
+    observeFailure(code, profile) {
+      failures.inc({ code, profile });
     },
   };
 }

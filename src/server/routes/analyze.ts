@@ -2,22 +2,24 @@
  * `POST /api/analyze` (one photo, multipart or raw image body; JSON result
  * or, with `annotate=true` and an image Accept, the annotated photo) and
  * `POST /api/analyze/batch` (several files in one multipart request,
- * results in order with a per-file error where one fails).
+ * results in order with a per-file error where one fails). Both take
+ * `?models=<profile>`: the offered profile whose analyzer answers.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { FaceReadError, isFaceReadError } from '../../errors.js';
 import { drawOverlay } from '../../image/draw-overlay.js';
 import type { AnalysisResult } from '../../types.js';
-import type { AnalysisGate } from '../analysis-gate.js';
 import { pickImageFormat } from '../negotiate.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
-import { analyzeQuerySchema, batchQuerySchema, toAnalyzeOptions, type AnalyzeQuery } from '../schemas/analyze-query.js';
+import type { ProfileGates } from '../profile-gates.js';
+import { analyzeQuerySchema, batchQuerySchema, documentedQuery, toAnalyzeOptions, type AnalyzeQuery } from '../schemas/analyze-query.js';
 import { errorResponses } from '../schemas/error-response.js';
 import { readBatchImages, readSingleImage, type UploadLimits } from '../upload.js';
 
 export interface AnalyzeRouteDeps {
-  gate: AnalysisGate;
+  /** One bounded queue per offered profile; a request picks one with `?models=`. */
+  gates: ProfileGates;
   metrics: ServerMetrics;
   limits: UploadLimits;
 }
@@ -45,8 +47,9 @@ const batchBody = {
   },
 };
 
-function withDocumentedBody(requestBody: object) {
-  return ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, body: requestBody }, url });
+/** The route's schema as the OpenAPI document shows it: its request body, and the offered profiles as `models`'s values. */
+function documented(requestBody: object, querystring: object) {
+  return ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, body: requestBody, querystring }, url });
 }
 
 function serverTiming(reply: FastifyReply, result: AnalysisResult): void {
@@ -56,20 +59,20 @@ function serverTiming(reply: FastifyReply, result: AnalysisResult): void {
 
 /** Registers the analysis routes; register it as a plugin so its body parsers stay in its own context. */
 export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps): Promise<void> {
-  const { gate, metrics, limits } = deps;
+  const { gates, metrics, limits } = deps;
   // Only images (and multipart, added by @fastify/multipart) are bodies here: JSON, text and the rest get 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: limits.maxBytes }, (_request, payload, done) => done(null, payload));
   // Multipart bodies are streamed by the handlers (request.file / parts), in memory, never to disk.
   await app.register(multipart, { limits: { fileSize: limits.maxBytes } });
 
-  const track = async (pending: Promise<AnalysisResult>): Promise<AnalysisResult> => {
+  const track = async (pending: Promise<AnalysisResult>, profile: string): Promise<AnalysisResult> => {
     try {
       const result = await pending;
-      metrics.observeAnalysis(result);
+      metrics.observeAnalysis(result, profile);
       return result;
     } catch (error) {
-      metrics.observeFailure(isFaceReadError(error) ? error.code : 'INTERNAL_ERROR');
+      metrics.observeFailure(isFaceReadError(error) ? error.code : 'INTERNAL_ERROR', profile);
       throw error;
     }
   };
@@ -78,7 +81,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
     '/api/analyze',
     {
       bodyLimit: limits.maxBytes,
-      config: { swaggerTransform: withDocumentedBody(singleBody) },
+      config: { swaggerTransform: documented(singleBody, documentedQuery(analyzeQuerySchema, gates.names)) },
       schema: {
         summary: 'Find the faces in one photo with their gender and age',
         tags: ['analysis'],
@@ -97,10 +100,12 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
       },
     },
     async (request, reply) => {
+      // Before reading the upload: an unknown profile is a 400 whatever the photo.
+      const { name: profile, gate } = gates.pick(request.query.models);
       const photo = await readSingleImage(request, limits);
       const format = request.query.annotate ? pickImageFormat(request.headers.accept) : null;
-      const result = await track(gate.analyze(photo, toAnalyzeOptions(request.query)));
-      request.log.info({ bytes: photo.length, timingsMs: result.timingsMs }, 'photo analysed');
+      const result = await track(gate.analyze(photo, toAnalyzeOptions(request.query)), profile);
+      request.log.info({ bytes: photo.length, profile, timingsMs: result.timingsMs }, 'photo analysed');
       serverTiming(reply, result);
       if (format) {
         const annotated = await drawOverlay(photo, result, format);
@@ -113,7 +118,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
   app.post<{ Querystring: Omit<AnalyzeQuery, 'annotate'> }>(
     '/api/analyze/batch',
     {
-      config: { swaggerTransform: withDocumentedBody(batchBody) },
+      config: { swaggerTransform: documented(batchBody, documentedQuery(batchQuerySchema, gates.names)) },
       schema: {
         summary: 'Analyse several photos sent in one multipart request',
         tags: ['analysis'],
@@ -122,10 +127,11 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
       },
     },
     async (request) => {
+      const { name: profile, gate } = gates.pick(request.query.models);
       const files = await readBatchImages(request, limits);
       const readable = files.filter((file) => file.bytes !== null);
       const pending = readable.length > 0 ? gate.analyzeMany(readable.map((file) => file.bytes!), toAnalyzeOptions(request.query)) : [];
-      const settled = await Promise.allSettled(pending.map(track));
+      const settled = await Promise.allSettled(pending.map((photo) => track(photo, profile)));
       let next = 0;
       const results = files.map((file, index) => {
         const entry = { index, filename: file.filename, bytes: file.bytes?.length ?? 0 };
@@ -136,7 +142,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
         if (!isFaceReadError(outcome.reason)) request.log.error({ err: outcome.reason }, 'batch photo failed');
         return { ...entry, error: error.toJSON() };
       });
-      request.log.info({ files: files.map((file) => file.bytes?.length ?? 0) }, 'batch analysed');
+      request.log.info({ files: files.map((file) => file.bytes?.length ?? 0), profile }, 'batch analysed');
       return { results };
     },
   );

@@ -1,14 +1,15 @@
 /**
  * `GET /healthz`: the process is alive (answers even while models load or
  * the queue is full). `GET /readyz`: the models are loaded and requests are
- * accepted; 503 NOT_READY before that, so a load balancer waits.
+ * accepted; 503 NOT_READY before that (with several model profiles: until
+ * every profile's models are loaded), so a load balancer waits.
  */
 import type { FastifyInstance } from 'fastify';
 import { FaceReadError } from '../../errors.js';
 import type { AnalysisGate } from '../analysis-gate.js';
 import { errorResponses } from '../schemas/error-response.js';
 
-export async function healthRoutes(app: FastifyInstance, deps: { gate: AnalysisGate }): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, deps: { gate: Pick<AnalysisGate, 'ready'> }): Promise<void> {
   const status = { type: 'object', properties: { status: { type: 'string' } } };
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['health'], response: { 200: status } } }, async () => ({ status: 'ok' }));
   app.get(

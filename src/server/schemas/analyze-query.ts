@@ -2,7 +2,9 @@
  * Query options of `POST /api/analyze` and `/api/analyze/batch`, and their
  * conversion to the library's `AnalyzeOptions`. The library validates the
  * values again (resolveAnalyzeOptions); this schema documents them and
- * rejects wrong types early with INVALID_OPTION.
+ * rejects wrong types early with INVALID_OPTION. `models` (the profile) is
+ * checked against the offered profiles by the route (ProfileGates.pick), so
+ * its error names them; the OpenAPI document lists them (`documentedQuery`).
  */
 import type { AnalyzeOptions, Attribute } from '../../types.js';
 
@@ -11,6 +13,7 @@ export interface AnalyzeQuery {
   maxFaces?: number;
   attributes?: string;
   annotate?: boolean;
+  models?: string;
 }
 
 const optionProperties = {
@@ -20,6 +23,11 @@ const optionProperties = {
       type: 'string',
       pattern: '^((age|gender)(,(age|gender))*)?$',
       description: 'Comma-separated attributes to compute: `age`, `gender` (default both; empty for none).',
+    },
+    models: {
+      type: 'string',
+      maxLength: 100,
+      description: 'The model profile to analyse with, one of those the server offers (`GET /api/profiles`); default the first.',
     },
 } as const;
 
@@ -48,4 +56,14 @@ export function toAnalyzeOptions(query: AnalyzeQuery): AnalyzeOptions {
     options.attributes = query.attributes === '' ? [] : (query.attributes.split(',') as Attribute[]);
   }
   return options;
+}
+
+/**
+ * A copy of a query schema for the OpenAPI document that lists the offered profiles as `models`'s
+ * values. Only for the document: the validating schema leaves the check to the route, whose error
+ * names the offered profiles.
+ */
+export function documentedQuery(schema: { properties: typeof optionProperties }, profiles: readonly string[]): object {
+  const models = { ...schema.properties.models, enum: [...profiles], default: profiles[0] };
+  return { ...schema, properties: { ...schema.properties, models } };
 }

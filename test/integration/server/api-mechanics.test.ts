@@ -301,10 +301,11 @@ describe('cross-cutting', () => {
       const text = response.body;
       assert.match(text, /faceread_http_requests_total\{route="\/api\/analyze",method="POST",status="200"\} 1/);
       assert.match(text, /faceread_http_requests_total\{route="\/api\/analyze",method="POST",status="422"\} 1/);
-      assert.match(text, /faceread_analysis_stage_seconds_count\{stage="detect"\} 1/);
-      assert.match(text, /faceread_faces_found_total 1/);
-      assert.match(text, /faceread_photo_failures_total\{code="IMAGE_UNDECODABLE"\} 1/);
-      assert.match(text, /faceread_queue_depth 0/);
+      // Analysis metrics carry the profile that answered (the config's default here).
+      assert.match(text, /faceread_analysis_stage_seconds_count\{stage="detect",profile="default"\} 1/);
+      assert.match(text, /faceread_faces_found_total\{profile="default"\} 1/);
+      assert.match(text, /faceread_photo_failures_total\{code="IMAGE_UNDECODABLE",profile="default"\} 1/);
+      assert.match(text, /faceread_queue_depth\{profile="default"\} 0/);
       assert.match(text, /nodejs_eventloop_lag_p99_seconds/);
       assert.match(text, /faceread_http_request_duration_seconds_bucket/);
     }));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadServerConfig } from '../../../src/server/config.js';
+import { loadServerConfig, offeredProfiles } from '../../../src/server/config.js';
 
 describe('loadServerConfig', () => {
   it('has documented defaults and is frozen', () => {
@@ -31,10 +31,39 @@ describe('loadServerConfig', () => {
     ['bad boolean', { env: { FACEREAD_TRUST_PROXY: 'maybe' } }, /a boolean/],
     ['unknown override', { overrides: { colour: 'red' } as never }, /server option/],
     ['zero queue', { overrides: { queueLimit: 0 } }, /queueLimit/],
+    ['empty profile in the list', { overrides: { profiles: ['default', ''] } }, /Expected a list of non-empty strings for profiles/],
+    ['zero extra pool size', { env: { FACEREAD_EXTRA_POOL_SIZE: '0' } }, /Expected an integer between 1 and 64 for extraPoolSize \(FACEREAD_EXTRA_POOL_SIZE\)/],
   ];
   for (const [name, sources, message] of bad) {
     it(`refuses ${name} with INVALID_OPTION`, () => {
       assert.throws(() => loadServerConfig(sources), (error: Error & { code?: string }) => error.code === 'INVALID_OPTION' && message.test(error.message));
+    });
+  }
+});
+
+describe('FACEREAD_PROFILES', () => {
+  it('is read as a trimmed comma-separated list, empty by default, with one extra worker per other profile', () => {
+    assert.deepEqual(loadServerConfig({ env: {} }).profiles, []);
+    assert.equal(loadServerConfig({ env: {} }).extraPoolSize, 1);
+    const config = loadServerConfig({ env: { FACEREAD_PROFILES: ' default, fast ,,accurate', FACEREAD_EXTRA_POOL_SIZE: '2' } });
+    assert.deepEqual(config.profiles, ['default', 'fast', 'accurate']);
+    assert.equal(config.extraPoolSize, 2);
+    assert.ok(Object.isFrozen(config.profiles));
+  });
+
+  // [FACEREAD_PROFILE, FACEREAD_PROFILES, offered (the default first)]
+  const cases: [string | undefined, string | undefined, string[]][] = [
+    [undefined, undefined, ['default']],
+    ['fast', undefined, ['fast']],
+    [undefined, 'fast,default', ['fast', 'default']],
+    ['default', 'default,fast', ['default', 'fast']],
+    ['accurate', 'default,fast', ['accurate', 'default', 'fast']],
+    ['fast', 'default,fast,fast', ['fast', 'default']],
+  ];
+  for (const [profile, profiles, offered] of cases) {
+    it(`offers ${offered.join(', ')} for FACEREAD_PROFILE=${profile ?? ''} FACEREAD_PROFILES=${profiles ?? ''}`, () => {
+      const env = { ...(profile ? { FACEREAD_PROFILE: profile } : {}), ...(profiles ? { FACEREAD_PROFILES: profiles } : {}) };
+      assert.deepEqual(offeredProfiles(loadServerConfig({ env })), offered);
     });
   }
 });
