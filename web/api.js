@@ -11,15 +11,33 @@ export function setApiKey(value) {
   try { value ? sessionStorage.setItem(KEY_STORAGE, value) : sessionStorage.removeItem(KEY_STORAGE); } catch { /* private mode */ }
 }
 
+function authHeaders() {
+  const key = apiKey();
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
 /**
- * Posts one photo (multipart, field `image`) or a JPEG frame (raw body).
- * Retries once on SERVER_BUSY / NOT_READY after the Retry-After delay.
+ * The model profiles the server offers (GET /api/profiles), the default first.
+ * @returns {Promise<{ default: string, profiles: { name: string, models: object | null, ready: boolean }[] } | null>} null when unavailable (e.g. an API key is needed)
+ */
+export async function fetchProfiles() {
+  try {
+    const response = await fetch('/api/profiles', { headers: authHeaders() });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Posts one photo (multipart, field `image`) or a JPEG frame (raw body),
+ * analysed with model profile `profile` (`models=`; the server's default when empty).
+ * Retries on SERVER_BUSY / NOT_READY after the Retry-After delay.
  * @returns {Promise<{ ok: true, result: object } | { ok: false, error: { code: string, message: string } }>}
  */
-export async function analyzePhoto(body, { raw = false, retries = 2 } = {}) {
-  const headers = {};
-  const key = apiKey();
-  if (key) headers.authorization = `Bearer ${key}`;
+export async function analyzePhoto(body, { raw = false, retries = 2, profile = '' } = {}) {
+  const headers = authHeaders();
+  const url = profile ? `/api/analyze?models=${encodeURIComponent(profile)}` : '/api/analyze';
   let payload = body;
   if (raw) headers['content-type'] = body.type || 'image/jpeg';
   else {
@@ -28,7 +46,7 @@ export async function analyzePhoto(body, { raw = false, retries = 2 } = {}) {
   }
   let response;
   try {
-    response = await fetch('/api/analyze', { method: 'POST', headers, body: payload });
+    response = await fetch(url, { method: 'POST', headers, body: payload });
   } catch (error) {
     return { ok: false, error: { code: 'NETWORK_ERROR', message: String(error?.message ?? error) } };
   }
@@ -39,7 +57,7 @@ export async function analyzePhoto(body, { raw = false, retries = 2 } = {}) {
   if ((error.code === 'SERVER_BUSY' || error.code === 'NOT_READY') && retries > 0) {
     const seconds = Math.min(10, Number(response.headers.get('retry-after')) || 1);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    return analyzePhoto(body, { raw, retries: retries - 1 });
+    return analyzePhoto(body, { raw, retries: retries - 1, profile });
   }
   return { ok: false, error };
 }

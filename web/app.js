@@ -1,18 +1,22 @@
 // The FaceRead page: language, tabs, and the photo list (choose, drop or
 // paste photos; each is analysed with a spinner, then drawn with its boxes,
 // face cards, timings and a JSON download). Camera mode lives in camera.js.
-import { analyzePhoto, apiKey, setApiKey } from './api.js';
+import { analyzePhoto, apiKey, fetchProfiles, setApiKey } from './api.js';
 import { startCameraMode } from './camera.js';
 import { LANGUAGES, MESSAGES, pickLanguage } from './i18n.js';
 import { drawFaces, faceColour, faceLabel } from './overlay.js';
 
 const LANGUAGE_STORAGE = 'faceread.language';
+const PROFILE_STORAGE = 'faceread.profile';
 /** Photos analysed at once from this page; more wait here rather than in the server's queue. */
 const PARALLEL = 2;
 
 const state = {
   language: storedLanguage() ?? pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]),
   items: [],
+  // Model profiles the server offers (GET /api/profiles) and the one chosen ('' = the server's default).
+  profiles: [],
+  profile: '',
 };
 const t = () => MESSAGES[state.language];
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -36,9 +40,41 @@ function applyLanguage() {
     const value = t()[element.dataset.i18n];
     if (typeof value === 'string') element.textContent = value;
   }
+  renderProfileChoice();
   for (const item of state.items) renderItem(item);
   camera?.refresh();
 }
+
+// ---- model profile (shown only when the server offers more than one) ----
+const profileSelect = $('#profile-select');
+function renderProfileChoice() {
+  const m = t();
+  $('#profile-choice').hidden = state.profiles.length < 2;
+  profileSelect.replaceChildren(...state.profiles.map((profile) => {
+    const option = document.createElement('option');
+    option.value = profile.name;
+    const label = m.profileNames[profile.name] ?? profile.name;
+    option.textContent = profile.ready ? label : m.profileLoading(label);
+    if (profile.models) option.title = [profile.models.detector, ...profile.models.attributes].join(', ');
+    return option;
+  }));
+  profileSelect.value = state.profile;
+}
+async function loadProfiles() {
+  const offered = await fetchProfiles();
+  state.profiles = offered?.profiles ?? [];
+  let stored = null;
+  try { stored = localStorage.getItem(PROFILE_STORAGE); } catch { /* private mode */ }
+  const names = state.profiles.map((profile) => profile.name);
+  state.profile = names.includes(state.profile) ? state.profile : names.includes(stored) ? stored : (offered?.default ?? '');
+  renderProfileChoice();
+  // Profiles still loading are marked as such until the server has them all.
+  if (state.profiles.some((profile) => !profile.ready)) setTimeout(loadProfiles, 3000);
+}
+profileSelect.addEventListener('change', () => {
+  state.profile = profileSelect.value;
+  try { localStorage.setItem(PROFILE_STORAGE, state.profile); } catch { /* private mode */ }
+});
 
 $('#language').addEventListener('click', () => {
   state.language = state.language === 'en' ? 'zh-CN' : 'en';
@@ -100,7 +136,11 @@ document.addEventListener('paste', (event) => {
 });
 const keyInput = $('#api-key');
 keyInput.value = apiKey();
-keyInput.addEventListener('change', () => setApiKey(keyInput.value.trim()));
+keyInput.addEventListener('change', () => {
+  setApiKey(keyInput.value.trim());
+  // A server with an API key lists its profiles only to clients that send it.
+  loadProfiles();
+});
 $('#clear').addEventListener('click', () => {
   for (const item of [...state.items]) removeItem(item);
 });
@@ -137,7 +177,7 @@ function pump() {
 async function analyse(item) {
   // Decoding for display runs in parallel with the request; EXIF orientation is applied as the server does.
   const bitmapPromise = createImageBitmap(item.file).catch(() => null);
-  const outcome = await analyzePhoto(item.file);
+  const outcome = await analyzePhoto(item.file, { profile: state.profile });
   item.bitmap = await bitmapPromise;
   if (outcome.ok) {
     item.status = 'done';
@@ -249,6 +289,8 @@ const camera = startCameraMode({
   errorLine: $('#camera-error'),
   messages: t,
   errorText,
+  profile: () => state.profile,
 });
 
 applyLanguage();
+loadProfiles();

@@ -8,7 +8,7 @@ const FRAME_WIDTH = 640;
 const FRAME_HEIGHT = 480;
 const FRAMES_IN_FLIGHT = 2;
 
-export function startCameraMode({ toggle, status, stage, video, overlay, errorLine, messages, errorText }) {
+export function startCameraMode({ toggle, status, stage, video, overlay, errorLine, messages, errorText, profile = () => '' }) {
   let stream = null;
   let running = false;
   let lastResult = null;
@@ -81,7 +81,7 @@ export function startCameraMode({ toggle, status, stage, video, overlay, errorLi
       const frame = await new Promise((resolve) => grab.toBlob(resolve, 'image/jpeg', 0.8));
       if (!frame || !running) continue;
       const sequence = ++sent;
-      const outcome = await analyzePhoto(frame, { raw: true, retries: 0 });
+      const outcome = await analyzePhoto(frame, { raw: true, retries: 0, profile: profile() });
       if (!running) break;
       if (outcome.ok) {
         // Answers may overtake each other; never draw an older frame over a newer one.

@@ -14,6 +14,14 @@ export const MESSAGES = {
     dropHint: 'Drop photos here, paste them (Ctrl+V), or',
     choose: 'choose photos',
     apiKey: 'API key (only if the server asks for one)',
+    profile: 'Models',
+    // Known profiles by name; others (imported ones) show their name.
+    profileNames: {
+      default: 'Standard',
+      fast: 'Fast (may miss small faces)',
+      accurate: 'Accurate (age range, calibrated gender)',
+    },
+    profileLoading: (name) => `${name} (loading…)`,
     analysing: 'Analysing…',
     faces: (n) => (n === 1 ? '1 face' : `${n} faces`),
     noFaces: 'No faces found.',
@@ -71,6 +79,13 @@ export const MESSAGES = {
     dropHint: '将照片拖到这里、粘贴（Ctrl+V），或',
     choose: '选择照片',
     apiKey: 'API 密钥（仅当服务器要求时填写）',
+    profile: '模型',
+    profileNames: {
+      default: '标准',
+      fast: '快速（可能漏检小人脸）',
+      accurate: '精确（年龄范围、校准后的性别概率）',
+    },
+    profileLoading: (name) => `${name}（加载中…）`,
     analysing: '正在分析…',
     faces: (n) => `${n} 张人脸`,
     noFaces: '未发现人脸。',
