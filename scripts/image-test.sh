@@ -156,7 +156,8 @@ stop() {
 start first
 first_ms="$ready_ms"
 grep -q 'copied [0-9]* built-in model' "$log" || die "first: the built-in models were not copied into the store"
-ok "first start: ready ${first_ms} ms after \`buildah run\` (models copied into the store, none converted)"
+! grep -qi 'telemetry' "$log" || die "first: onnxruntime telemetry is on (ORT_DISABLE_TELEMETRY)"
+ok "first start: ready ${first_ms} ms after \`buildah run\` (models copied into the store, none converted, no telemetry)"
 uid="$(stat -c %u "/proc/$(server_pid)")"
 [ "$uid" != 0 ] || die "the server runs as root"
 ok "the server runs as uid $uid"
