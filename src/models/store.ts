@@ -14,7 +14,7 @@
  *   const { path } = await store.ensure(findModel('faceapi-age-gender'));
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, open } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, rename, rm, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,21 +98,33 @@ async function sourceHash(model: ModelDefinition, folder: string): Promise<strin
   return hash.digest('hex');
 }
 
+/** A store write that failed (disk full, read-only, permissions), naming the file and the fixes. */
+function unwritable(target: string, bytes: number, cause: unknown): FaceReadError {
+  const dir = path.dirname(target);
+  return new FaceReadError(
+    'MODEL_UNAVAILABLE',
+    `Cannot write ${target} (${(bytes / 1e6).toFixed(1)} MB): ${(cause as Error).message}. Possible fixes: free space on the disk holding ${dir}; ` +
+      'make the folder writable; or set FACEREAD_MODEL_DIR to a writable folder with room for the models.',
+    { cause },
+  );
+}
+
 /** Writes `bytes` to `target` so that readers see the old file or the whole new one, never a part. */
 async function writeAtomically(target: string, bytes: Uint8Array | string): Promise<void> {
   const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, target);
   } catch (error) {
+    // A full disk or a failed rename must not leave a partial temp file taking the space.
     await rm(temp, { force: true });
-    throw error;
+    throw unwritable(target, typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength, error);
   }
 }
 
@@ -139,6 +151,8 @@ export class ModelStore {
   async status(model: ModelDefinition, manifest?: Manifest): Promise<{ status: ModelStatus; entry?: ManifestEntry; reason?: string }> {
     const entry = (manifest ?? (await this.readManifest())).models[model.id];
     if (!entry) return { status: 'missing', reason: 'not in the store yet' };
+    // A hand-edited manifest may point a model at another model's file (whose hash matches).
+    if (entry.file !== `${model.id}.onnx`) return { status: 'corrupted', entry, reason: `${MANIFEST} lists ${entry.file} for it` };
     let bytes: Buffer;
     try {
       bytes = await readFile(path.join(this.dir, entry.file));
@@ -211,6 +225,12 @@ export class ModelStore {
       await mkdir(this.dir, { recursive: true });
     } catch (cause) {
       throw new FaceReadError('MODEL_UNAVAILABLE', `The model store ${this.dir} cannot be created (${(cause as Error).message}). Possible fixes: set FACEREAD_MODEL_DIR to a writable folder; or fix the folder's permissions.`, { cause });
+    }
+    try {
+      // The lock's retries would spend minutes on a folder that can never be written.
+      await access(this.dir, constants.W_OK);
+    } catch (cause) {
+      throw new FaceReadError('MODEL_UNAVAILABLE', `The model store ${this.dir} is not writable (${(cause as Error).message}) and a model must be converted into it. Possible fixes: set FACEREAD_MODEL_DIR to a writable folder; fix the folder's permissions; or fill the store once where it is writable (\`faceread models prepare\`).`, { cause });
     }
     const release = await lockfile.lock(this.dir, {
       lockfilePath: path.join(this.dir, 'store.lock'),
