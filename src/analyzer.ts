@@ -98,6 +98,18 @@ function workerFile(): string {
   return new URL('../dist/src/engine/analysis-worker.js', here).href;
 }
 
+/**
+ * Stops a pool whose workers may still be loading their models. Terminating a worker while
+ * onnxruntime creates a session aborts the whole process ("terminate called after throwing an
+ * instance of 'Napi::Error'"), so wait until each worker has finished loading (ready, or gone
+ * because loading failed) before destroying the pool.
+ */
+async function retirePool(pool: Piscina): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (pool.idleThreads < pool.threads.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await pool.destroy();
+}
+
 /** Loads the models (converting them into the store if needed) and starts the worker pool. */
 export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
   const settings = { ...ANALYZER_DEFAULTS, ...options };
@@ -132,11 +144,11 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   try {
     verified = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);
   } catch (error) {
-    await pool?.destroy();
+    if (pool) await retirePool(pool);
     throw error;
   }
   if (!pool || verified.converted) {
-    await pool?.destroy();
+    if (pool) await retirePool(pool);
     pool = startPool(verified);
   }
   // Fail now, not on the first photo, if a worker cannot load its models: one task each while all are idle.
