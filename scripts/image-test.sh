@@ -50,6 +50,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# One run at a time on this machine's image cache; then clear containers an
+# interrupted run may have left in it (the storage is this script's own).
+exec 9>"$CACHE_DIR/image-test.lock"
+flock -w "$(remaining)" 9 || die "another image test held $CACHE_DIR/image-test.lock for too long"
+bah rm --all >/dev/null 2>&1 || true
+
 # Can buildah make containers here at all?
 probe="$(bah from scratch 2>"$logs/probe.log")" || skip "buildah cannot create containers here: $(tail -1 "$logs/probe.log")"
 bah rm "$probe" >/dev/null
