@@ -26,6 +26,10 @@ import { DEFAULT_PROFILE } from './models/registry.js';
 import { resolveAnalyzeOptions, type ResolvedAnalyzeOptions } from './pipeline/analyze-options.js';
 import type { AnalysisResult, AnalyzeOptions, Analyzer } from './types.js';
 
+// onnxruntime-node sends usage telemetry over HTTPS unless told not to; FaceRead never talks to the
+// network at run time. Set before any worker loads onnxruntime (workers share this environment).
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export interface AnalyzerOptions {
   /** Model profile (see `faceread models list`); default `default`. */
   profile?: string;

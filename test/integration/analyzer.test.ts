@@ -43,6 +43,10 @@ for (const { file, faces } of SAMPLES) {
   });
 }
 
+test("onnxruntime's HTTPS telemetry is switched off for the workers", () => {
+  assert.equal(process.env.ORT_DISABLE_TELEMETRY, '1');
+});
+
 test('a photo with no face gives faces: [] and not an error', async () => {
   const gradient = await sharp(Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i % 768) / 3)), { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer();
   const result = await analyzer.analyze(gradient);
