@@ -11,6 +11,7 @@
  * Options (env): BENCH_DURATION_S (default 10), BENCH_LEVELS (default 1,4,16,64), BENCH_PORT (default 3917).
  */
 import { spawn } from 'node:child_process';
+import { SERVICE_ENV } from './child-json.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
   const bodies = await Promise.all(SAMPLES.map((file) => readFile(file)));
   const started = performance.now();
   const child = spawn(process.execPath, [...process.execArgv, startScript], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', FACEREAD_LOG_LEVEL: 'warn' },
+    // As `npm start` runs it (its malloc settings included).
+    env: { ...process.env, ...SERVICE_ENV, PORT: String(port), HOST: '127.0.0.1', FACEREAD_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
