@@ -102,6 +102,17 @@ function workerFile(): string {
   return new URL('../dist/src/engine/analysis-worker.js', here).href;
 }
 
+/** `work`'s outcome, or a rejection as soon as `signal` aborts (work then goes on, its outcome dropped). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => {}); // settled after an abort: nobody is listening then
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Stops a pool whose workers may still be loading their models. Terminating a worker while
  * onnxruntime creates a session aborts the whole process ("terminate called after throwing an
@@ -173,7 +184,11 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     const { data, width, height } = decoded.image;
     const task: AnalysisTask = { pixels: data, width, height, options: resolved };
     // The pixels are ours (decoded just now): hand them over instead of copying.
-    const outcome: AnalysisOutcome = await pool.run(task, { transferList: [data.buffer as ArrayBuffer], ...(signal ? { signal } : {}) });
+    // No signal for piscina: on abort it terminates the worker running the task, and terminating a
+    // worker inside onnxruntime aborts the whole process. A timed-out photo finishes in its worker
+    // (keeping its admission slot) while its caller is answered at once (see analyze below).
+    signal?.throwIfAborted();
+    const outcome: AnalysisOutcome = await pool.run(task, { transferList: [data.buffer as ArrayBuffer] });
     if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
     return assembleResult(decoded, outcome.analysis, { decodeMs: decodedAt - started, totalMs: performance.now() - started });
   };
@@ -183,7 +198,8 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
       const resolved = resolveAnalyzeOptions(photoOptions, defaults);
       const { signal } = control;
       try {
-        return await admission.add(() => analyzeAdmitted(input, resolved, signal), { signal });
+        const work = admission.add(() => analyzeAdmitted(input, resolved, signal), { signal });
+        return await (signal ? untilAborted(work, signal) : work);
       } catch (error) {
         throw toFaceReadError(error, signal);
       }
@@ -203,9 +219,9 @@ const livePools = new WeakMap<Analyzer, Piscina>();
 
 /**
  * The worker threads analysing photos for `analyzer` right now (replaced ones included once started).
- * For fault tests, which kill one from outside (`thread.terminate()`) to check that the pool replaces
- * it and that only the photo it held fails (WORKER_CRASHED). Not part of the package's exports:
- * reading the pool changes nothing, unlike a crash switch in the worker would.
+ * For fault tests, which check that a dead worker is replaced. Not part of the package's exports.
+ * (Killing one from outside with `terminate()` is no way to test: while it runs onnxruntime that
+ * aborts the whole process; see FACEREAD_TEST_WORKER_EXIT_WIDTH in engine/analysis-worker.ts.)
  */
 export function workerThreadsOf(analyzer: Analyzer): readonly Worker[] {
   return livePools.get(analyzer)?.threads ?? [];
