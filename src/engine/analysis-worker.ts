@@ -74,8 +74,12 @@ async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
 
 async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promise<AnalysisOutcome | null>> {
   const runners = await loadRunners(workerData as WorkerSetup);
+  const exitWidth = Number(process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH) || 0;
   return async (task) => {
     if ('warmup' in task) return null;
+    // Test-only (fault tests set it): a photo exactly this wide makes the worker die as a crash
+    // would. Killing a worker from outside is no substitute: inside onnxruntime it aborts the process.
+    if (exitWidth > 0 && task.width === exitWidth) process.exit(70);
     try {
       const image = { data: task.pixels, width: task.width, height: task.height };
       return { ok: true, analysis: await analyzeFaces(image, task.options, runners) };
