@@ -4,6 +4,9 @@
  * and its log holds no image data and no API key.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { it } from 'node:test';
 import { startServerProcess } from '../../helpers/server-process.js';
 import { sample, SAMPLE_FACES } from '../server/helpers.js';
@@ -11,15 +14,20 @@ import { sample, SAMPLE_FACES } from '../server/helpers.js';
 const API_KEY = 'k3y-that-must-never-be-logged-7f3a';
 
 it('answers every request accepted before SIGTERM, then exits 0', { timeout: 180_000 }, async () => {
-  const server = await startServerProcess({ FACEREAD_API_KEY: API_KEY, FACEREAD_LOG_LEVEL: 'debug' });
+  // The server's temp folder: uploads must never land there (or anywhere on disk).
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'faceread-server-tmp-'));
+  const server = await startServerProcess({ FACEREAD_API_KEY: API_KEY, FACEREAD_LOG_LEVEL: 'debug', TMPDIR: tmp });
   try {
     const photos = Array.from({ length: 14 }, (_, i) => (i % 6) + 1);
     let answered = 0;
-    const pending = photos.map(async (n) => {
+    const pending = photos.map(async (n, i) => {
+      const authorization = `Bearer ${API_KEY}`;
+      // Half raw bodies, half multipart forms.
+      const form = new FormData();
+      form.append('image', new Blob([sample(n)], { type: 'image/jpeg' }), `sample${n}.jpg`);
       const response = await fetch(`${server.url}/api/analyze`, {
         method: 'POST',
-        headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${API_KEY}` },
-        body: sample(n),
+        ...(i % 2 === 0 ? { headers: { 'content-type': 'image/jpeg', authorization }, body: sample(n) } : { headers: { authorization }, body: form }),
       });
       const body = (await response.json()) as { faces?: unknown[] };
       answered++;
@@ -42,7 +50,9 @@ it('answers every request accepted before SIGTERM, then exits 0', { timeout: 180
     assert.doesNotMatch(log, new RegExp(API_KEY), 'the API key is never logged');
     assert.doesNotMatch(log, /\/9j\/|ffd8ff|JFIF|Exif/i, 'no image bytes in the log');
     assert.match(log, /"bytes":\d+/, 'sizes are logged');
+    assert.deepEqual(await readdir(tmp), [], 'no upload was written to the temp folder');
   } finally {
     server.kill();
+    await rm(tmp, { recursive: true, force: true });
   }
 });
