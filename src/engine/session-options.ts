@@ -16,6 +16,9 @@ export function sessionOptions(intraOpThreads: number): ort.InferenceSession.Ses
     // intermediate tensor ("memory pattern") is not: measured ~40 MB less RSS per
     // detector session at the same speed.
     enableMemPattern: false,
+    // Idle intra-op threads would spin and take the core that sharp is decoding the next
+    // photo on: measured with 1 worker x 2 threads, 7.0 -> 11.2 photos/s when they sleep.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
 
