@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
+import sharp from 'sharp';
 import { QUEUE_PREFIX } from '../../../src/batch/batch-names.js';
 import { REPO_ROOT } from '../../helpers/repo-root.js';
 import { TEST_STORE_DIR } from '../../helpers/test-store.js';
@@ -48,6 +49,8 @@ function startWorker(url: string, batch: string): { child: ChildProcess; exited:
 async function makePhotoFolder(): Promise<{ dir: string; list: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'faceread-batch-'));
   for (let i = 1; i <= 6; i++) await copyFile(path.join(SAMPLES, `sample${i}.jpg`), path.join(dir, `sample${i}.jpg`));
+  // Large enough to take a few hundred ms: the worker killed while holding it is surely mid-photo.
+  await sharp(path.join(SAMPLES, 'sample1.jpg')).resize({ width: 5000 }).jpeg().toFile(path.join(dir, 'big.jpg'));
   const jpeg = await readFile(path.join(SAMPLES, 'sample1.jpg'));
   await writeFile(path.join(dir, 'truncated.jpg'), jpeg.subarray(0, 3000));
   await writeFile(path.join(dir, 'text.jpg'), 'not an image at all');
@@ -74,15 +77,15 @@ function csvRecords(text: string): string[] {
   return records;
 }
 
-/** Polls until the worker named `name` holds a photo, and returns that job's id. */
-async function activeJobOf(queue: Queue, name: string, timeoutMs: number): Promise<string> {
+/** Polls until the worker named `name` holds the photo `key`, and returns that job's id. */
+async function activeJobOf(queue: Queue, name: string, key: string, timeoutMs: number): Promise<string> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const held = (await queue.getJobs(['active'])).find((job) => job.processedBy === name);
+    const held = (await queue.getJobs(['active'])).find((job) => job.processedBy === name && job.data.key === key);
     if (held?.id) return held.id;
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error(`worker ${name} took no photo within ${timeoutMs} ms`);
+  throw new Error(`worker ${name} did not take ${key} within ${timeoutMs} ms`);
 }
 
 test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo, each with its reason', { skip, timeout: 90_000 }, async () => {
@@ -92,15 +95,17 @@ test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo,
   const submitArgs = ['batch', 'submit', '--redis', url, '--name', name, '--root', dir, '--list', list, '--attempts', '2', '--backoff', '200', '--json', dir];
   const first = await faceread(submitArgs);
   assert.equal(first.code, 0, first.stderr);
-  assert.deepEqual(JSON.parse(first.stdout), { name, submitted: 10, added: 10, total: 10 });
+  assert.deepEqual(JSON.parse(first.stdout), { name, submitted: 11, added: 11, total: 11 });
   const again = await faceread(submitArgs);
-  assert.deepEqual(JSON.parse(again.stdout), { name, submitted: 10, added: 0, total: 10 }, 'the same set twice adds nothing');
+  assert.deepEqual(JSON.parse(again.stdout), { name, submitted: 11, added: 0, total: 11 }, 'the same set twice adds nothing');
 
   const queue = new Queue(name, { connection: { url }, prefix: QUEUE_PREFIX });
   try {
+    // The victim works alone until it holds the big photo (so that it is killed mid-photo,
+    // not between two quick ones); only then does the survivor start.
     const victim = startWorker(url, name);
+    const heldId = await activeJobOf(queue, `${os.hostname()}:${victim.child.pid}`, 'big.jpg', 60_000);
     const survivor = startWorker(url, name);
-    const heldId = await activeJobOf(queue, `${os.hostname()}:${victim.child.pid}`, 30_000);
     victim.child.kill('SIGKILL');
     assert.equal(await victim.exited, null, 'killed by the signal, not exited');
     const stateAfterKill = await (await queue.getJob(heldId))!.getState();
@@ -123,8 +128,8 @@ test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo,
       byKey.set(line.file, line);
     }
     const keys = [...byKey.keys()].sort();
-    assert.deepEqual(keys, ['empty.jpg', 'gone.jpg', 'sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg', 'text.jpg', 'truncated.jpg']);
-    for (let i = 1; i <= 6; i++) assert.ok((byKey.get(`sample${i}.jpg`)!.faces?.length ?? 0) >= 1, `sample${i}.jpg has faces`);
+    assert.deepEqual(keys, ['big.jpg', 'empty.jpg', 'gone.jpg', 'sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg', 'text.jpg', 'truncated.jpg']);
+    for (const key of ['big.jpg', 'sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg']) assert.ok((byKey.get(key)!.faces?.length ?? 0) >= 1, `${key} has faces`);
     assert.equal(byKey.get('truncated.jpg')!.error!.code, 'IMAGE_UNDECODABLE');
     assert.equal(byKey.get('empty.jpg')!.error!.code, 'IMAGE_UNDECODABLE');
     assert.equal(byKey.get('text.jpg')!.error!.code, 'UNSUPPORTED_MEDIA_TYPE');
@@ -137,7 +142,7 @@ test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo,
 
     const status = await faceread(['batch', 'status', name, '--redis', url, '--json']);
     const figures = JSON.parse(status.stdout);
-    assert.deepEqual([figures.total, figures.done, figures.failed, figures.finished], [10, 6, 4, true]);
+    assert.deepEqual([figures.total, figures.done, figures.failed, figures.finished], [11, 7, 4, true]);
 
     const csv = await faceread(['batch', 'export', name, '--redis', url, '--format', 'csv']);
     const rows = csvRecords(csv.stdout);
