@@ -5,7 +5,8 @@
  * profile and closes them all on shutdown.
  *
  * Pool sizes on a small machine: the default profile gets the configured
- * pool size (FACEREAD_POOL_SIZE, 2 on two cores) and every other profile
+ * pool size (FACEREAD_POOL_SIZE, 1 worker with FACEREAD_THREADS=2
+ * onnxruntime threads on two cores) and every other profile
  * FACEREAD_EXTRA_POOL_SIZE workers (1), so offering `fast` next to `default`
  * costs one more worker's memory rather than doubling it; the cores are
  * shared and only oversubscribed while several profiles are busy at once.
@@ -84,7 +85,7 @@ export interface AnalyzerSet {
  */
 export function loadAnalyzerSet(
   described: readonly ProfileDescription[],
-  config: Pick<Readonly<ServerConfig>, 'modelDir' | 'poolSize' | 'extraPoolSize'>,
+  config: Pick<Readonly<ServerConfig>, 'modelDir' | 'poolSize' | 'extraPoolSize' | 'threads'>,
   log: (message: string) => void,
 ): AnalyzerSet {
   let previous: Promise<unknown> = Promise.resolve();
@@ -95,6 +96,7 @@ export function loadAnalyzerSet(
         profile: profile.name,
         ...(config.modelDir ? { modelDir: config.modelDir } : {}),
         ...(poolSize ? { poolSize } : {}),
+        ...(config.threads ? { intraOpThreads: config.threads } : {}),
         log,
       }),
     );

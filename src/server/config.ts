@@ -45,6 +45,8 @@ export interface ServerConfig {
   poolSize: number | null;
   /** Worker threads of each other offered profile. */
   extraPoolSize: number;
+  /** onnxruntime threads per worker thread, for every profile (null: the library's default). */
+  threads: number | null;
 }
 
 type Kind = 'port' | 'positiveInteger' | 'nonNegativeInteger' | 'string' | 'optionalString' | 'list' | 'boolean' | 'logLevel' | 'optionalPositiveInteger';
@@ -77,6 +79,7 @@ export const SERVER_CONFIG_SCHEMA: { readonly [K in keyof ServerConfig]: Field }
   modelDir: { env: 'FACEREAD_MODEL_DIR', kind: 'optionalString', default: null },
   poolSize: { env: 'FACEREAD_POOL_SIZE', kind: 'optionalPositiveInteger', default: null, max: 64 },
   extraPoolSize: { env: 'FACEREAD_EXTRA_POOL_SIZE', kind: 'positiveInteger', default: 1, max: 64 },
+  threads: { env: 'FACEREAD_THREADS', kind: 'optionalPositiveInteger', default: null, max: 64 },
 };
 
 /** Turns an environment string into the field's type (or throws INVALID_OPTION naming the variable). */

@@ -7,13 +7,10 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createAnalyzer } from '../../src/analyzer.js';
-import { buildApp } from '../../src/server/app.js';
-import type { AnalysisResult, Analyzer } from '../../src/types.js';
-import { SAMPLE_DIR, SAMPLE_FACES, testConfig } from '../integration/server/helpers.js';
+import type { AnalysisResult } from '../../src/types.js';
+import { SAMPLE_DIR, SAMPLE_FACES, useRealServer } from '../integration/server/helpers.js';
 import { ARTIFACTS, browserSkip, launch } from './helpers/browser.js';
 import { writeY4m } from './helpers/y4m.js';
 
@@ -26,19 +23,7 @@ const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
 
 describe('web page', { skip, timeout: 180_000 }, () => {
-  let analyzer: Analyzer;
-  let app: FastifyInstance;
-  let base: string;
-
-  before(async () => {
-    analyzer = await createAnalyzer();
-    app = await buildApp({ analyzer, config: testConfig() });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  after(async () => {
-    await app?.close();
-    await analyzer?.close();
-  });
+  const server = useRealServer();
 
   async function uploadAndWait(page: Page, files: string[]): Promise<void> {
     await page.setInputFiles('#file-input', files);
@@ -52,7 +37,7 @@ describe('web page', { skip, timeout: 180_000 }, () => {
       const page = await browser.context.newPage();
       const consoleErrors: string[] = [];
       page.on('pageerror', (error) => consoleErrors.push(error.message));
-      await page.goto(base);
+      await page.goto(server.base);
       assert.equal(await page.textContent('#choose-label'), 'choose photos');
       await uploadAndWait(page, [1, 4].map((n) => join(SAMPLE_DIR, `sample${n}.jpg`)));
       const items = page.locator('.photo-item');
@@ -66,7 +51,7 @@ describe('web page', { skip, timeout: 180_000 }, () => {
         assert.match(await item.locator('.timings').textContent() ?? '', /Timings: decode \d+ ms/);
       }
       // A pixel on each face's left box edge has that face's colour, so the boxes were really drawn where the API said.
-      const api = await fetch(`${base}/api/analyze`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await readFile(join(SAMPLE_DIR, 'sample1.jpg')) });
+      const api = await fetch(`${server.base}/api/analyze`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await readFile(join(SAMPLE_DIR, 'sample1.jpg')) });
       const { faces } = (await api.json()) as AnalysisResult;
       const points = faces.map((face) => [Math.round(face.box.x), Math.round(face.box.y + face.box.height / 2)]);
       const pixels = await items.nth(0).locator('canvas').evaluate((canvas: Canvas2d, at: number[][]) => {
@@ -99,7 +84,7 @@ describe('web page', { skip, timeout: 180_000 }, () => {
     const browser = await launch({ locale: 'zh-CN' });
     try {
       const page = await browser.context.newPage();
-      await page.goto(base);
+      await page.goto(server.base);
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
       const textFile = join(ARTIFACTS, 'notes.txt');
       await writeFile(textFile, 'this is not a photo');
@@ -124,7 +109,7 @@ describe('web page', { skip, timeout: 180_000 }, () => {
     });
     try {
       const page = await browser.context.newPage();
-      await page.goto(base);
+      await page.goto(server.base);
       await page.click('#tab-camera');
       await page.click('#camera-toggle');
       await page.locator('#camera-overlay[data-boxes]:not([data-boxes="0"])').waitFor({ state: 'attached', timeout: 60_000 });

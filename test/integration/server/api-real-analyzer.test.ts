@@ -4,34 +4,19 @@
  * counts through multipart, raw and batch requests; bad files get their codes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { createAnalyzer } from '../../../src/analyzer.js';
-import { buildApp } from '../../../src/server/app.js';
-import type { AnalysisResult, Analyzer } from '../../../src/types.js';
+import { describe, it } from 'node:test';
+import type { AnalysisResult } from '../../../src/types.js';
 
 type Batch = { results: { filename: string; result: AnalysisResult; error: { code: string } }[] };
-import { SAMPLE_FACES, sample, testConfig } from './helpers.js';
+import { SAMPLE_FACES, sample, useRealServer } from './helpers.js';
 
 describe('API with the real analyzer over a socket', () => {
-  let analyzer: Analyzer;
-  let app: FastifyInstance;
-  let base: string;
-
-  before(async () => {
-    analyzer = await createAnalyzer();
-    app = await buildApp({ analyzer, config: testConfig() });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  after(async () => {
-    await app?.close();
-    await analyzer?.close();
-  });
+  const server = useRealServer();
 
   const postForm = (files: { data: Buffer; name: string; type?: string }[], path = '/api/analyze') => {
     const form = new FormData();
     for (const file of files) form.append('image', new Blob([file.data], { type: file.type ?? 'image/jpeg' }), file.name);
-    return fetch(`${base}${path}`, { method: 'POST', body: form });
+    return fetch(`${server.base}${path}`, { method: 'POST', body: form });
   };
 
   it('finds the known faces of each sample photo (multipart, field image)', async () => {
@@ -52,7 +37,7 @@ describe('API with the real analyzer over a socket', () => {
   });
 
   it('accepts the photo as a raw image/jpeg body', async () => {
-    const response = await fetch(`${base}/api/analyze`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: sample(4) });
+    const response = await fetch(`${server.base}/api/analyze`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: sample(4) });
     assert.equal(response.status, 200);
     assert.equal(((await response.json()) as AnalysisResult).faces.length, 4);
   });
@@ -83,7 +68,7 @@ describe('API with the real analyzer over a socket', () => {
   it('keeps /healthz fast while photos are analysed', async () => {
     const load = Array.from({ length: 8 }, (_, i) => postForm([{ data: sample((i % 6) + 1), name: 'x.jpg' }]));
     const started = performance.now();
-    const health = await fetch(`${base}/healthz`);
+    const health = await fetch(`${server.base}/healthz`);
     const ms = performance.now() - started;
     assert.equal(health.status, 200);
     assert.ok(ms < 250, `healthz took ${ms.toFixed(0)} ms under load`);
@@ -92,7 +77,7 @@ describe('API with the real analyzer over a socket', () => {
   });
 
   it('returns an annotated JPEG of the oriented photo', async () => {
-    const response = await fetch(`${base}/api/analyze?annotate=true`, {
+    const response = await fetch(`${server.base}/api/analyze?annotate=true`, {
       method: 'POST',
       headers: { 'content-type': 'image/jpeg', accept: 'image/jpeg' },
       body: sample(1),

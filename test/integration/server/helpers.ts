@@ -4,6 +4,10 @@
  * mechanics), a multipart body builder, and the sample photos.
  */
 import { readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createAnalyzer } from '../../../src/analyzer.js';
+import { buildApp } from '../../../src/server/app.js';
 import { FaceReadError } from '../../../src/errors.js';
 import { loadServerConfig, type ServerConfig } from '../../../src/server/config.js';
 import type { AnalysisResult, AnalyzeOptions, Analyzer } from '../../../src/types.js';
@@ -98,4 +102,29 @@ export function multipart(
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Where a suite's real server listens; filled in by its `before` hook. */
+export interface RealServer {
+  base: string;
+}
+
+/**
+ * Registers `before`/`after` hooks in the calling suite that start the real
+ * analyzer (its worker pool) behind the app on a loopback port, and close both.
+ */
+export function useRealServer(): RealServer {
+  const server: RealServer = { base: '' };
+  let analyzer: Analyzer | undefined;
+  let app: FastifyInstance | undefined;
+  before(async () => {
+    analyzer = await createAnalyzer();
+    app = await buildApp({ analyzer, config: testConfig() });
+    server.base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    await app?.close();
+    await analyzer?.close();
+  });
+  return server;
 }

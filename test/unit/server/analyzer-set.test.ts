@@ -41,7 +41,7 @@ describe('describeProfiles', () => {
 describe('loadAnalyzerSet', () => {
   it('rejects ready when a profile cannot be loaded, and still closes', async () => {
     const models = { detector: 'x', attributes: [] };
-    const set = loadAnalyzerSet([{ name: 'no-such-profile', models }], { modelDir: os.tmpdir(), poolSize: 1, extraPoolSize: 1 }, () => {});
+    const set = loadAnalyzerSet([{ name: 'no-such-profile', models }], { modelDir: os.tmpdir(), poolSize: 1, extraPoolSize: 1, threads: null }, () => {});
     assert.equal(set.profiles.length, 1);
     await assert.rejects(set.ready, { code: 'INVALID_OPTION', message: /no-such-profile/ });
     await set.close();

@@ -33,12 +33,21 @@ describe('loadServerConfig', () => {
     ['zero queue', { overrides: { queueLimit: 0 } }, /queueLimit/],
     ['empty profile in the list', { overrides: { profiles: ['default', ''] } }, /Expected a list of non-empty strings for profiles/],
     ['zero extra pool size', { env: { FACEREAD_EXTRA_POOL_SIZE: '0' } }, /Expected an integer between 1 and 64 for extraPoolSize \(FACEREAD_EXTRA_POOL_SIZE\)/],
+    ['zero threads', { env: { FACEREAD_THREADS: '0' } }, /Expected an integer between 1 and 64 for threads \(FACEREAD_THREADS\) but received 0/],
+    ['threads in words', { env: { FACEREAD_THREADS: 'two' } }, /threads \(FACEREAD_THREADS\) but received 'two'/],
   ];
   for (const [name, sources, message] of bad) {
     it(`refuses ${name} with INVALID_OPTION`, () => {
       assert.throws(() => loadServerConfig(sources), (error: Error & { code?: string }) => error.code === 'INVALID_OPTION' && message.test(error.message));
     });
   }
+});
+
+describe('FACEREAD_THREADS', () => {
+  it('is unset by default (the library picks) and read as an integer', () => {
+    assert.equal(loadServerConfig({ env: {} }).threads, null);
+    assert.equal(loadServerConfig({ env: { FACEREAD_THREADS: '1' } }).threads, 1);
+  });
 });
 
 describe('FACEREAD_PROFILES', () => {
