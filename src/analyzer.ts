@@ -19,6 +19,7 @@ import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
 import { decodeImage, type DecodeOptions } from './image/decode.js';
+import { loadSharp } from './image/load-sharp.js';
 import { assembleResult } from './pipeline/assemble-result.js';
 import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
 import { peekStoredProfile, resolveStoredProfile, type StoredProfile } from './models/prepare.js';
@@ -154,6 +155,9 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     return pool;
   };
 
+  // The decoder loads on this thread while the workers load their models on theirs.
+  const decoderLoaded = loadSharp();
+  decoderLoaded.catch(() => {}); // awaited below, after the workers; a failure is reported there
   // Workers start loading the files the manifest lists while their hashes are checked; if the
   // check had to convert anything, those workers are replaced by ones that load the new files.
   const listed = await peekStoredProfile(settings.profile, settings.modelDir);
@@ -175,6 +179,12 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   } catch (cause) {
     await pool.destroy();
     throw new FaceReadError('MODEL_UNAVAILABLE', `The analysis workers could not load their models: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    await decoderLoaded;
+  } catch (error) {
+    await pool.destroy();
+    throw error;
   }
   // Photos beyond this wait still encoded: decoding them all at once under load would only
   // fill memory with pixels that no worker is free to look at yet.

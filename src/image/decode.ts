@@ -8,12 +8,10 @@
  *   const { image, original, scale } = await decodeImage(bytes, { maxPixels: 50e6, workingSide: 1600 });
  *   // x in `image` pixels times scale.x is x in the original's pixels
  */
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo } from 'sharp';
 import { FaceReadError } from '../errors.js';
 import type { RgbImage } from '../types.js';
-
-// Every upload is decoded once: sharp's operation cache would only hold memory.
-sharp.cache(false);
+import { loadSharp } from './load-sharp.js';
 
 /** Formats FaceRead reads (sharp's names). SVG, PDF and the rest are refused as 415. */
 export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'heif', 'gif', 'tiff'] as const;
@@ -39,6 +37,7 @@ function undecodable(reason: string, cause?: unknown): FaceReadError {
 }
 
 async function readHeader(bytes: Buffer, maxPixels: number): Promise<Metadata> {
+  const sharp = await loadSharp();
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -71,6 +70,7 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
   const longSide = Math.max(original.width, original.height);
   const shrink = options.workingSide > 0 && longSide > options.workingSide;
 
+  const sharp = await loadSharp();
   let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error', pages: 1 }).rotate();
   if (shrink) pipeline = pipeline.resize({ width: options.workingSide, height: options.workingSide, fit: 'inside' });
   let raw: { data: Buffer; info: OutputInfo };

@@ -8,7 +8,7 @@
  * @example
  *   const png = await drawOverlay(bytes, await analyzer.analyze(bytes), 'png');
  */
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.js';
 import type { AnalysisResult, FaceResult } from '../types.js';
 
 export type OverlayFormat = 'png' | 'jpeg';
@@ -59,6 +59,7 @@ export function overlaySvg(result: AnalysisResult, width: number, height: number
 export async function drawOverlay(image: Buffer, result: AnalysisResult, format: OverlayFormat): Promise<Buffer> {
   if (format !== 'png' && format !== 'jpeg') throw new RangeError(`Expected one of: png, jpeg for format but received '${String(format)}'`);
   // Orient first and materialise, so the overlay's size matches the oriented pixels exactly.
+  const sharp = await loadSharp();
   const { data, info } = await sharp(image, { pages: 1 }).rotate().toBuffer({ resolveWithObject: true });
   const svg = Buffer.from(overlaySvg(result, info.width, info.height));
   const annotated = sharp(data).composite([{ input: svg, top: 0, left: 0 }]);

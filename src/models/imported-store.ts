@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { CONVERTER_VERSION } from '../convert/onnx/graph-builder.js';
+import { CONVERTER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
 import { KIND_FOR_SLOT, type ImportedSlot } from './imported.js';
 import { findProfile, type Profile } from './registry.js';

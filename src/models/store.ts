@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { CONVERTER_VERSION } from '../convert/onnx/graph-builder.js';
+import { CONVERTER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
 import type { ImportedEntry } from './imported-store.js';
 import type { ModelDefinition, Profile } from './registry.js';

@@ -12,13 +12,13 @@
  *   fs.writeFileSync('tiny.onnx', g.serialize());
  */
 import onnxProto from 'onnx-proto';
+import { CONVERTER_VERSION } from '../converter-version.js';
 
 const { onnx } = onnxProto;
+export { CONVERTER_VERSION };
 
 /** ONNX opset every converter targets (onnxruntime 1.30 supports it fully). */
 export const OPSET = 17;
-/** Bumped whenever a converter's output changes, so stored models are redone. */
-export const CONVERTER_VERSION = 1;
 
 export type Dim = number | string;
 export type ElementType = 'float32' | 'int64' | 'int32';
