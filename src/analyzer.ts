@@ -18,6 +18,7 @@ import type { Worker } from 'node:worker_threads';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
+import { EXECUTION_PROVIDERS, type ExecutionProvider } from './engine/execution-provider.js';
 import { decodeImage, type DecodeOptions } from './image/decode.js';
 import { loadSharp } from './image/load-sharp.js';
 import { assembleResult } from './pipeline/assemble-result.js';
@@ -44,6 +45,8 @@ export interface AnalyzerOptions {
   maxPixels?: number;
   /** Photos are downscaled so their longer side is at most this before analysis (0: never); default 2048. */
   workingSide?: number;
+  /** Where the networks run: `cpu`, or `cuda` with onnxruntime-node's CUDA files; default `$FACEREAD_EXECUTION_PROVIDER` or `cpu`. */
+  executionProvider?: ExecutionProvider;
   /** Defaults for per-photo options. */
   defaults?: AnalyzeOptions;
   /** Where progress notes go (model conversion, start-up); default nowhere. */
@@ -59,6 +62,7 @@ export const ANALYZER_DEFAULTS = Object.freeze({
   intraOpThreads: Math.max(1, Math.min(2, os.availableParallelism())),
   maxPixels: 50_000_000,
   workingSide: 2048,
+  executionProvider: (process.env.FACEREAD_EXECUTION_PROVIDER || 'cpu') as ExecutionProvider,
 });
 
 function positiveInteger(name: string, value: unknown, max: number): number {
@@ -120,12 +124,12 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 /**
  * Stops a pool whose workers may still be loading their models. Terminating a worker while
  * onnxruntime creates a session aborts the whole process ("terminate called after throwing an
- * instance of 'Napi::Error'"), so wait until each worker has finished loading (ready, or gone
- * because loading failed) before destroying the pool.
+ * instance of 'Napi::Error'"), so first give each worker a warm-up task: a worker takes tasks
+ * only once its module (and so its model loading, failed or not) has finished. Piscina's own
+ * ready state cannot tell: it counts the first workers ready from the start.
  */
 async function retirePool(pool: Piscina): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (pool.idleThreads < pool.threads.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await Promise.allSettled(pool.threads.map(() => pool.run({ warmup: true })));
   await pool.destroy();
 }
 
@@ -138,6 +142,9 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   if (typeof settings.workingSide !== 'number' || !Number.isInteger(settings.workingSide) || settings.workingSide < 0) {
     throw invalidOption('workingSide', 'a non-negative integer', settings.workingSide);
   }
+  if (!(EXECUTION_PROVIDERS as readonly unknown[]).includes(settings.executionProvider)) {
+    throw invalidOption('executionProvider (FACEREAD_EXECUTION_PROVIDER)', `one of: ${EXECUTION_PROVIDERS.join(', ')}`, settings.executionProvider);
+  }
   const defaults = resolveAnalyzeOptions(settings.defaults);
   const decodeOptions: DecodeOptions = { maxPixels, workingSide: settings.workingSide };
   const startPool = (files: StoredProfile) => {
@@ -146,7 +153,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
       minThreads: poolSize,
       maxThreads: poolSize,
       idleTimeout: Infinity,
-      workerData: { ...files, intraOpThreads } satisfies WorkerSetup,
+      workerData: { ...files, intraOpThreads, executionProvider: settings.executionProvider } satisfies WorkerSetup,
       // Photos wait in this process's queue; the HTTP layer bounds it.
       maxQueue: Infinity,
     });
@@ -175,7 +182,9 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   }
   // Fail now, not on the first photo, if a worker cannot load its models: one task each while all are idle.
   try {
-    await Promise.all(Array.from({ length: poolSize }, () => pool.run({ warmup: true })));
+    const outcomes: (AnalysisOutcome | null)[] = await Promise.all(Array.from({ length: poolSize }, () => pool.run({ warmup: true })));
+    const failed = outcomes.find((outcome) => outcome && !outcome.ok);
+    if (failed && !failed.ok) throw new Error(failed.error.message);
   } catch (cause) {
     await pool.destroy();
     throw new FaceReadError('MODEL_UNAVAILABLE', `The analysis workers could not load their models: ${(cause as Error).message}`, { cause });

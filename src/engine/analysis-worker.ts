@@ -12,6 +12,7 @@ import { findModel } from '../models/registry.js';
 import type { ResolvedAnalyzeOptions } from '../pipeline/analyze-options.js';
 import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline/analyze-photo.js';
 import type { FaceDetector, LandmarkFinder, AttributePredictor } from '../pipeline/runner-types.js';
+import type { ExecutionProvider } from './execution-provider.js';
 import { createSession } from './session-options.js';
 
 export interface StoredModelRef {
@@ -26,6 +27,7 @@ export interface WorkerSetup {
   landmarks?: StoredModelRef;
   attributes: StoredModelRef[];
   intraOpThreads: number;
+  executionProvider: ExecutionProvider;
 }
 
 export interface AnalysisTask {
@@ -44,28 +46,27 @@ export interface WarmupTask {
 /** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
 export type AnalysisOutcome = { ok: true; analysis: FaceAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
 
-async function loadSession(ref: StoredModelRef, threads: number) {
+async function loadSession(ref: StoredModelRef, setup: WorkerSetup) {
   const definition = ref.kind ? findImportedKind(ref.kind) : findModel(ref.id);
-  const session = await createSession(ref.path, threads);
+  const session = await createSession(ref.path, setup.intraOpThreads, setup.executionProvider);
   // Results name the model by its id (an imported model's own id, not its kind's).
   return { model: { ...definition, id: ref.id } as typeof definition, session };
 }
 
 async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
-  const threads = setup.intraOpThreads;
-  const detector = await loadSession(setup.detector, threads);
+  const detector = await loadSession(setup.detector, setup);
   if (detector.model.role !== 'detector') throw new RangeError(`${detector.model.id} is not a face detector`);
   const runners: LoadedRunners = {
     detector: { id: detector.model.id, runner: (await detector.model.runner())(detector.session) as FaceDetector },
     attributes: [],
   };
   if (setup.landmarks) {
-    const { model, session } = await loadSession(setup.landmarks, threads);
+    const { model, session } = await loadSession(setup.landmarks, setup);
     if (model.role !== 'landmarks') throw new RangeError(`${model.id} is not a landmark model`);
     runners.landmarks = { id: model.id, runner: (await model.runner())(session) as LandmarkFinder };
   }
   for (const ref of setup.attributes) {
-    const { model, session } = await loadSession(ref, threads);
+    const { model, session } = await loadSession(ref, setup);
     if (model.role !== 'attributes') throw new RangeError(`${model.id} is not an age or gender model`);
     runners.attributes.push({ id: model.id, provides: model.provides, runner: (await model.runner())(session) as AttributePredictor });
   }
@@ -73,7 +74,15 @@ async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
 }
 
 async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promise<AnalysisOutcome | null>> {
-  const runners = await loadRunners(workerData as WorkerSetup);
+  let runners: LoadedRunners;
+  try {
+    runners = await loadRunners(workerData as WorkerSetup);
+  } catch (error) {
+    // Answer every task (the warm-up first) with the reason instead of dying: a worker that dies
+    // while loading races piscina's dispatch of the first task, which may then never settle.
+    const failure: AnalysisOutcome = { ok: false, error: { code: 'MODEL_UNAVAILABLE', message: (error as Error).message } };
+    return async () => failure;
+  }
   const exitWidth = Number(process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH) || 0;
   return async (task) => {
     if ('warmup' in task) return null;

@@ -3,11 +3,13 @@
  * optimisation, a fixed number of intra-op threads (the worker pool already
  * runs photos side by side), sequential execution.
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import ort from './ort.js';
+import type { ExecutionProvider } from './execution-provider.js';
 
-export function sessionOptions(intraOpThreads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptions(intraOpThreads: number, provider: ExecutionProvider = 'cpu'): InferenceSession.SessionOptions {
   return {
-    executionProviders: ['cpu'],
+    executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     intraOpNumThreads: intraOpThreads,
@@ -23,10 +25,17 @@ export function sessionOptions(intraOpThreads: number): ort.InferenceSession.Ses
 }
 
 /** Loads a converted model from the store, naming the file and the fix when it fails. */
-export async function createSession(modelPath: string, intraOpThreads: number): Promise<ort.InferenceSession> {
+export async function createSession(modelPath: string, intraOpThreads: number, provider: ExecutionProvider = 'cpu'): Promise<InferenceSession> {
   try {
-    return await ort.InferenceSession.create(modelPath, sessionOptions(intraOpThreads));
+    return await ort.InferenceSession.create(modelPath, sessionOptions(intraOpThreads, provider));
   } catch (cause) {
+    if (provider !== 'cpu') {
+      throw new Error(
+        `onnxruntime cannot run ${modelPath} on ${provider}: ${(cause as Error).message}. Possible fixes: install onnxruntime-node with its CUDA files ` +
+          '(remove `onnxruntime-node-install=skip` from .npmrc, then `npm ci`, on a machine with CUDA 12 and cuDNN 9); or unset FACEREAD_EXECUTION_PROVIDER to run on the CPU.',
+        { cause },
+      );
+    }
     throw new Error(
       `onnxruntime cannot load ${modelPath}: ${(cause as Error).message}. Possible fixes: run \`faceread models verify\`; or delete the file so it is converted again.`,
       { cause },

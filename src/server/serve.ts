@@ -11,7 +11,6 @@
  *   await serve({ overrides: { port: 8080 } });
  */
 import { describeProfiles, loadAnalyzerSet } from './analyzer-set.js';
-import { buildApp } from './app.js';
 import { loadServerConfig, offeredProfiles, type ServerConfig } from './config.js';
 
 export interface ServeOptions {
@@ -48,6 +47,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const early: string[] = [];
   let log: (message: string) => void = (message) => early.push(message);
   const analyzers = loadAnalyzerSet(described, config, (message) => log(message));
+  // Fastify and its plugins load while the workers load their models, not before.
+  const { buildApp } = await import('./app.js');
   const app = await buildApp({ profiles: analyzers.profiles, config, logger: { level: config.logLevel } });
   log = (message) => app.log.info(message);
   early.splice(0).forEach(log);

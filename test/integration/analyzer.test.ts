@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createAnalyzer } from '../../src/analyzer.js';
@@ -103,4 +105,20 @@ test('the event loop stays free while photos are analysed (inference runs in wor
   // Blocking inference on this thread would let almost no 5 ms tick through; free, most get through.
   assert.ok(ticks >= (elapsed / 5) * 0.5, `${ticks} ticks in ${elapsed.toFixed(0)} ms`);
   assert.deepEqual(analyzer.load(), { queued: 0, running: 0 });
+});
+
+test('execution provider: an unknown one is INVALID_OPTION; cuda without its files is MODEL_UNAVAILABLE naming the fix', async () => {
+  await assert.rejects(createAnalyzer({ modelDir: TEST_STORE_DIR, executionProvider: 'tpu' as never }), (error: FaceReadError) => {
+    assert.equal(error.code, 'INVALID_OPTION');
+    assert.match(error.message, /Expected one of: cpu, cuda for executionProvider \(FACEREAD_EXECUTION_PROVIDER\) but received 'tpu'/);
+    return true;
+  });
+  const cudaFiles = path.join(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
+  if (existsSync(cudaFiles)) return; // a GPU install: cuda may well work here
+  await assert.rejects(createAnalyzer({ modelDir: TEST_STORE_DIR, executionProvider: 'cuda' }), (error: FaceReadError) => {
+    assert.equal(error.code, 'MODEL_UNAVAILABLE');
+    assert.match(error.message, /cannot run .*faceapi-ssd-mobilenetv1\.onnx on cuda/);
+    assert.match(error.message, /remove `onnxruntime-node-install=skip` from \.npmrc/);
+    return true;
+  });
 });

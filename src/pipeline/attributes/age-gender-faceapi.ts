@@ -4,19 +4,20 @@
  * crops it (box clipped and floored, centred black padding to a square,
  * 112 px bilinear) and the whole photo's faces run as one batch.
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import { AGE_GENDER_INPUT_SIZE, GENDER_OUTPUT_LABELS } from '../../convert/faceapi/age-gender.js';
 import { faceCropBatch } from '../../image/crop.js';
 import type { Detection, RgbImage } from '../../types.js';
 import type { AttributePrediction, AttributePredictor, RunnerFactory } from '../runner-types.js';
 
 /** The faces of `image` as the model's [N, 112, 112, 3] float input. */
-export function faceBatch(image: RgbImage, faces: readonly Detection[], size: number): ort.Tensor {
+export function faceBatch(image: RgbImage, faces: readonly Detection[], size: number): Tensor {
   const { data } = faceCropBatch(image, faces.map((face) => face.box), size);
   return new ort.Tensor('float32', data, [faces.length, size, size, 3]);
 }
 
-function outputData(outputs: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+function outputData(outputs: InferenceSession.OnnxValueMapType, name: string): Float32Array {
   const tensor = outputs[name];
   if (!tensor) throw new Error(`The age/gender model has no output "${name}"; was it converted by convertAgeGender?`);
   return tensor.data as Float32Array;

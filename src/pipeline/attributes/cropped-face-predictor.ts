@@ -5,7 +5,8 @@
  * `flip`, each face also runs mirrored and the two answers are averaged
  * (faces are nearly symmetric; the network's errors on the two views are not).
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import type { Detection, RgbImage } from '../../types.js';
 import type { AttributePrediction, AttributePredictor, RunnerFactory } from '../runner-types.js';
 import { faceCropGeometry, writeFaceCrop, type CropWriteOptions } from './face-crop-geometry.js';
@@ -17,7 +18,7 @@ export interface RawAttributes {
   maleProbability?: number;
 }
 
-export type SessionOutputs = ort.InferenceSession.OnnxValueMapType;
+export type SessionOutputs = InferenceSession.OnnxValueMapType;
 
 export interface CroppedModelSpec {
   /** Human-readable name for error messages. */

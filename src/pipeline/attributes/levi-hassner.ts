@@ -6,7 +6,8 @@
  * mean. All faces of a photo run as one batch. Age comes out as the eight
  * bucket probabilities; its years are the probability-weighted midpoints.
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import { writeOpenCvBlob, type PixelRect } from '../../image/opencv-blob.js';
 import type { Box, Detection, GenderLabel, RgbImage } from '../../types.js';
 import { BUCKET_MIDPOINTS } from '../age-buckets.js';
@@ -56,7 +57,7 @@ export function expectedAge(probabilities: ArrayLike<number>): number {
 }
 
 /** The faces of `image` as the networks' [N, 3, 227, 227] input. */
-export function leviHassnerBatch(image: RgbImage, faces: readonly Detection[]): ort.Tensor {
+export function leviHassnerBatch(image: RgbImage, faces: readonly Detection[]): Tensor {
   const side = LEVI_HASSNER_INPUT_SIZE;
   const plane = 3 * side * side;
   const data = new Float32Array(faces.length * plane);
@@ -67,7 +68,7 @@ export function leviHassnerBatch(image: RgbImage, faces: readonly Detection[]): 
   return new ort.Tensor('float32', data, [faces.length, 3, side, side]);
 }
 
-async function probabilities(session: ort.InferenceSession, image: RgbImage, faces: readonly Detection[], classes: number): Promise<Float32Array> {
+async function probabilities(session: InferenceSession, image: RgbImage, faces: readonly Detection[], classes: number): Promise<Float32Array> {
   const outputs = await session.run({ [session.inputNames[0]!]: leviHassnerBatch(image, faces) });
   const data = outputs[session.outputNames[0]!]!.data as Float32Array;
   if (data.length !== faces.length * classes) {

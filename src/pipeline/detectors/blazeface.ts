@@ -7,7 +7,7 @@
  * input pixels, and six key points. The photo is letterboxed to a square
  * (human's `square` option) so faces keep their shape.
  */
-import ort from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import type { Box, Detection, Point, RgbImage } from '../../types.js';
 import { faceCropGeometry, writeFaceCrop, type CropGeometry } from '../attributes/face-crop-geometry.js';
 import { nonMaxSuppression, type Corners } from '../nms.js';

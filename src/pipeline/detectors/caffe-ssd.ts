@@ -6,7 +6,8 @@
  * TypeScript with the parameters stored in the model, and the face-class
  * boxes are scaled to the photo.
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import { decodeDetectionParams, DETECTION_PARAMS_OUTPUT, type DetectionParams } from '../../convert/caffe/detection-output-params.js';
 import { writeOpenCvBlob } from '../../image/opencv-blob.js';
 import type { Detection, RgbImage } from '../../types.js';
@@ -17,7 +18,7 @@ import { ssdDetectionOutput, type SsdDetection } from './caffe-ssd-output.js';
 export const RES10_INPUT_SIZE = 300;
 export const RES10_MEAN_BGR = [104, 177, 123] as const;
 
-function tensorData(outputs: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+function tensorData(outputs: InferenceSession.OnnxValueMapType, name: string): Float32Array {
   const tensor = outputs[name];
   if (!tensor) throw new Error(`The SSD model has no output "${name}"; import it again with \`faceread models import-caffe\``);
   return tensor.data as Float32Array;

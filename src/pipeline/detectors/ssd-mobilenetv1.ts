@@ -4,7 +4,7 @@
  * against the anchors, greedy NMS at IoU 0.5 (face-api's), then boxes in
  * the photo's pixels.
  */
-import ort from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import type { Detection, RgbImage } from '../../types.js';
 import { nonMaxSuppression, type Corners } from '../nms.js';
 import type { DetectOptions, FaceDetector, RunnerFactory } from '../runner-types.js';

@@ -6,7 +6,8 @@
  * (IoU 0.4, face-api's value), and boxes are returned in photo pixels,
  * clamped to the photo.
  */
-import ort from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import { TINY_FACE_BOX_ENCODING, TINY_FACE_DETECTOR_INPUT_SIZE } from '../../convert/faceapi/tiny-face-detector.js';
 import { writeSquareCrop } from '../../image/crop.js';
 import type { Box, Detection, RgbImage } from '../../types.js';
@@ -18,7 +19,7 @@ import { decodeTinyFaceGrid, photoExtent, TINY_FACE_ANCHORS, type ScoredCorners 
 export const TINY_FACE_IOU_THRESHOLD = 0.4;
 
 /** The whole photo as the model's [1, size, size, 3] input (padded at the end, legacy bilinear). */
-export function tinyFaceInput(image: RgbImage, size: number): ort.Tensor {
+export function tinyFaceInput(image: RgbImage, size: number): Tensor {
   const data = new Float32Array(size * size * 3);
   writeSquareCrop(image, { x: 0, y: 0, width: image.width, height: image.height }, size, data, 0, false);
   return new ort.Tensor('float32', data, [1, size, size, 3]);

@@ -4,7 +4,7 @@
  * faces of a photo run as one batch, and the 68 points are reduced to the
  * five FaceRead reports, in image pixels.
  */
-import ort from 'onnxruntime-node';
+import ort from '../../engine/ort.js';
 import { LANDMARKS_68_INPUT_SIZE } from '../../convert/faceapi/landmarks-68.js';
 import { faceCropBatch, type FaceCrop } from '../../image/crop.js';
 import type { Detection, Point, RgbImage } from '../../types.js';
