@@ -14,13 +14,15 @@
 // mount), the service runs on the built-in store directly and says so.
 import { createRequire } from 'node:module';
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message) => process.stderr.write(`faceread-image: ${message}\n`);
+// The service's own atomic write (temp file, fsync, rename), so both write the manifest alike.
+const { writeAtomically } = await import(pathToFileURL(path.join(app, 'dist', 'src', 'models', 'store.js')).href);
 
 async function manifest(dir) {
   try {
@@ -50,18 +52,6 @@ async function stale(builtin, storeDir, wanted) {
     }
   }
   return out;
-}
-
-async function writeAtomically(target, text) {
-  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, target);
 }
 
 async function seed(builtin, storeDir) {

@@ -129,8 +129,13 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
  * ready state cannot tell: it counts the first workers ready from the start.
  */
 async function retirePool(pool: Piscina): Promise<void> {
-  await Promise.allSettled(pool.threads.map(() => pool.run({ warmup: true })));
+  await Promise.allSettled(warmUp(pool, pool.threads.length));
   await pool.destroy();
+}
+
+/** One warm-up task per worker; each is answered once that worker's models are loaded (or failed to). */
+function warmUp(pool: Piscina, workers: number): Promise<AnalysisOutcome | null>[] {
+  return Array.from({ length: workers }, () => pool.run({ warmup: true }));
 }
 
 /** Loads the models (converting them into the store if needed) and starts the worker pool. */
@@ -182,7 +187,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   }
   // Fail now, not on the first photo, if a worker cannot load its models: one task each while all are idle.
   try {
-    const outcomes: (AnalysisOutcome | null)[] = await Promise.all(Array.from({ length: poolSize }, () => pool.run({ warmup: true })));
+    const outcomes = await Promise.all(warmUp(pool, poolSize));
     const failed = outcomes.find((outcome) => outcome && !outcome.ok);
     if (failed && !failed.ok) throw new Error(failed.error.message);
   } catch (cause) {

@@ -110,7 +110,7 @@ function unwritable(target: string, bytes: number, cause: unknown): FaceReadErro
 }
 
 /** Writes `bytes` to `target` so that readers see the old file or the whole new one, never a part. */
-async function writeAtomically(target: string, bytes: Uint8Array | string): Promise<void> {
+export async function writeAtomically(target: string, bytes: Uint8Array | string): Promise<void> {
   const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
     const handle = await open(temp, 'w');
