@@ -19,7 +19,7 @@ import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { AnalysisOutcome, AnalysisTask, WorkerSetup } from './engine/analysis-worker.js';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from './engine/execution-provider.js';
-import { decodeImage, type DecodeOptions } from './image/decode.js';
+import type { DecodeOptions } from './image/decode.js';
 import { loadSharp } from './image/load-sharp.js';
 import { assembleResult } from './pipeline/assemble-result.js';
 import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
@@ -72,13 +72,16 @@ function positiveInteger(name: string, value: unknown, max: number): number {
   return value;
 }
 
+/** piscina's rejection of the tasks a worker held when it died. */
+const isWorkerDeath = (error: unknown) => error instanceof Error && /terminating worker thread|worker.*exit/i.test(error.message);
+
 function toFaceReadError(error: unknown, signal?: AbortSignal): FaceReadError {
   if (isFaceReadError(error)) return error;
   if (signal?.aborted) {
     const reason = signal.reason as Error | undefined;
     return new FaceReadError('TIMEOUT', `The analysis was stopped: ${reason?.message ?? 'aborted'}`, { cause: error });
   }
-  if (error instanceof Error && /terminating worker thread|worker.*exit/i.test(error.message)) {
+  if (isWorkerDeath(error)) {
     return new FaceReadError('WORKER_CRASHED', 'The worker analysing this photo stopped; it has been replaced. Retry the request.', { cause: error });
   }
   return new FaceReadError('INTERNAL_ERROR', 'The analysis failed unexpectedly.', { cause: error });
@@ -133,9 +136,18 @@ async function retirePool(pool: Piscina): Promise<void> {
   await pool.destroy();
 }
 
-/** One warm-up task per worker; each is answered once that worker's models are loaded (or failed to). */
+/**
+ * Photos a worker holds at once: sharp decodes the second on libuv's threads while onnxruntime
+ * runs the first on the worker's thread.
+ */
+const TASKS_PER_WORKER = 2;
+
+/**
+ * Warm-up tasks that fill every worker's slots, so each worker gets some; each is answered once
+ * that worker's models are loaded (or failed to).
+ */
 function warmUp(pool: Piscina, workers: number): Promise<AnalysisOutcome | null>[] {
-  return Array.from({ length: workers }, () => pool.run({ warmup: true }));
+  return Array.from({ length: workers * TASKS_PER_WORKER }, () => pool.run({ warmup: true }));
 }
 
 /** Loads the models (converting them into the store if needed) and starts the worker pool. */
@@ -158,6 +170,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
       minThreads: poolSize,
       maxThreads: poolSize,
       idleTimeout: Infinity,
+      concurrentTasksPerWorker: TASKS_PER_WORKER,
       workerData: { ...files, intraOpThreads, executionProvider: settings.executionProvider } satisfies WorkerSetup,
       // Photos wait in this process's queue; the HTTP layer bounds it.
       maxQueue: Infinity,
@@ -202,22 +215,31 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   }
   // Photos beyond this wait still encoded: decoding them all at once under load would only
   // fill memory with pixels that no worker is free to look at yet.
-  const admission = new PQueue({ concurrency: poolSize * 2 });
+  const admission = new PQueue({ concurrency: poolSize * TASKS_PER_WORKER });
+  const retries = new PQueue({ concurrency: 1 });
 
   const analyzeAdmitted = async (input: Buffer | string, resolved: ResolvedAnalyzeOptions, signal?: AbortSignal): Promise<AnalysisResult> => {
     const started = performance.now();
-    const decoded = await decodeImage(await readInput(input), decodeOptions);
-    const decodedAt = performance.now();
-    const { data, width, height } = decoded.image;
-    const task: AnalysisTask = { pixels: data, width, height, options: resolved };
-    // The pixels are ours (decoded just now): hand them over instead of copying.
+    const bytes = await readInput(input);
+    const task: AnalysisTask = { bytes, decode: decodeOptions, options: resolved };
     // No signal for piscina: on abort it terminates the worker running the task, and terminating a
     // worker inside onnxruntime aborts the whole process. A timed-out photo finishes in its worker
     // (keeping its admission slot) while its caller is answered at once (see analyze below).
     signal?.throwIfAborted();
-    const outcome: AnalysisOutcome = await pool.run(task, { transferList: [data.buffer as ArrayBuffer] });
+    // The bytes are copied to the worker (an upload is a few hundred KB; the caller keeps its buffer).
+    let outcome: AnalysisOutcome;
+    try {
+      outcome = await pool.run(task);
+    } catch (error) {
+      // A dying worker takes every photo it held; only one of them killed it. Each gets one more
+      // try, one retry at a time (so a culprit's second try takes no other retried photo with it):
+      // the others get their answers and the culprit fails.
+      if (!isWorkerDeath(error)) throw error;
+      outcome = (await retries.add(() => pool.run(task))) as AnalysisOutcome;
+    }
     if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
-    return assembleResult(decoded, outcome.analysis, { decodeMs: decodedAt - started, totalMs: performance.now() - started });
+    const { decoded, decodeMs, analysis } = outcome.photo;
+    return assembleResult(decoded, analysis, { decodeMs, totalMs: performance.now() - started });
   };
 
   const analyzer: Analyzer = {

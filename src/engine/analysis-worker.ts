@@ -1,16 +1,22 @@
 /**
  * A worker thread of the analysis pool. It loads its own onnxruntime
  * sessions once (piscina waits for this module's promise before giving it
- * work) and then runs detection and attributes on decoded pixels; inference
- * never runs on the main thread. Decoding stays on the main thread's side
- * (sharp works off the JS thread), so workers start without loading sharp.
+ * work) and then takes a photo's encoded bytes through the whole flow:
+ * decode (at the size the detector needs) -> detect -> crop -> attributes.
+ * Inference never runs on the main thread, and decoded pixels never cross
+ * threads. sharp decodes on libuv's threads, so a worker given two photos
+ * at once decodes the next while its onnxruntime call runs.
  */
 import { workerData } from 'piscina';
 import { isFaceReadError, type ErrorCode } from '../errors.js';
+import { decodeImage, decodeRegion, type DecodedImage, type DecodeOptions } from '../image/decode.js';
+import { loadSharp } from '../image/load-sharp.js';
+import type { Box } from '../types.js';
 import { findImportedKind } from '../models/imported.js';
 import { findModel } from '../models/registry.js';
 import type { ResolvedAnalyzeOptions } from '../pipeline/analyze-options.js';
 import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline/analyze-photo.js';
+import type { PhotoPixels, SharperRegion } from '../pipeline/face-views.js';
 import type { FaceDetector, LandmarkFinder, AttributePredictor } from '../pipeline/runner-types.js';
 import type { ExecutionProvider } from './execution-provider.js';
 import { createSession } from './session-options.js';
@@ -31,11 +37,17 @@ export interface WorkerSetup {
 }
 
 export interface AnalysisTask {
-  /** RGB pixels, transferred (not copied) from the caller. */
-  pixels: Uint8Array;
-  width: number;
-  height: number;
+  /** The photo's encoded bytes (JPEG, PNG...). */
+  bytes: Uint8Array;
+  decode: DecodeOptions;
   options: ResolvedAnalyzeOptions;
+}
+
+/** What a worker tells of one photo: its faces in working pixels and how to map them to the original. */
+export interface PhotoAnalysis {
+  decoded: Pick<DecodedImage, 'original' | 'scale'>;
+  decodeMs: number;
+  analysis: FaceAnalysis;
 }
 
 /** Sent once to each worker at start so model loading errors surface before the first photo. */
@@ -44,7 +56,7 @@ export interface WarmupTask {
 }
 
 /** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
-export type AnalysisOutcome = { ok: true; analysis: FaceAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
+export type AnalysisOutcome = { ok: true; photo: PhotoAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
 
 async function loadSession(ref: StoredModelRef, setup: WorkerSetup) {
   const definition = ref.kind ? findImportedKind(ref.kind) : findModel(ref.id);
@@ -73,10 +85,24 @@ async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
   return runners;
 }
 
+/** `rect` of the detection image, decoded from the photo at the working resolution. */
+async function sharperRegion(bytes: Buffer, decoded: DecodedImage, rect: Box, options: DecodeOptions): Promise<SharperRegion> {
+  const { scale, original } = decoded;
+  const x = Math.max(0, Math.floor(rect.x * scale.x));
+  const y = Math.max(0, Math.floor(rect.y * scale.y));
+  const width = Math.min(original.width, Math.ceil((rect.x + rect.width) * scale.x)) - x;
+  const height = Math.min(original.height, Math.ceil((rect.y + rect.height) * scale.y)) - y;
+  const region = await decodeRegion(bytes, decoded, { x, y, width, height }, options);
+  return { image: region.image, origin: { x: x / scale.x, y: y / scale.y }, scale: region.scale / scale.x };
+}
+
 async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promise<AnalysisOutcome | null>> {
   let runners: LoadedRunners;
   try {
+    // sharp maps libvips while the sessions load (the main thread has usually mapped it already).
+    const decoder = loadSharp();
     runners = await loadRunners(workerData as WorkerSetup);
+    await decoder;
   } catch (error) {
     // Answer every task (the warm-up first) with the reason instead of dying: a worker that dies
     // while loading races piscina's dispatch of the first task, which may then never settle.
@@ -88,10 +114,16 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
     if ('warmup' in task) return null;
     // Test-only (fault tests set it): a photo exactly this wide makes the worker die as a crash
     // would. Killing a worker from outside is no substitute: inside onnxruntime it aborts the process.
-    if (exitWidth > 0 && task.width === exitWidth) process.exit(70);
     try {
-      const image = { data: task.pixels, width: task.width, height: task.height };
-      return { ok: true, analysis: await analyzeFaces(image, task.options, runners) };
+      const started = performance.now();
+      const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+      const decoded = await decodeImage(bytes, { ...task.decode, detectorSide: runners.detector.runner.inputSide });
+      if (exitWidth > 0 && decoded.original.width === exitWidth) process.exit(70);
+      const decodeMs = performance.now() - started;
+      const photo: PhotoPixels = { image: decoded.image };
+      if (decoded.reduced) photo.sharper = (rect) => sharperRegion(bytes, decoded, rect, task.decode);
+      const analysis = await analyzeFaces(photo, task.options, runners);
+      return { ok: true, photo: { decoded: { original: decoded.original, scale: decoded.scale }, decodeMs, analysis } };
     } catch (error) {
       if (isFaceReadError(error)) return { ok: false, error: error.toJSON() };
       throw error;

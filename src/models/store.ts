@@ -13,7 +13,7 @@
  *   const store = new ModelStore(defaultStoreDir());
  *   const { path } = await store.ensure(findModel('faceapi-age-gender'));
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { access, constants, mkdir, readFile, rename, rm, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -65,6 +65,24 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * Feeds a file to `hash` in chunks: every start checks the stored models' hashes, and reading a
+ * 22 MB model whole would leave that much garbage in the process for the collector to find.
+ */
+async function hashFile(hash: Hash, file: string): Promise<Hash> {
+  const handle = await open(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length);
+      if (bytesRead === 0) return hash;
+      hash.update(chunk.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Folder holding a model's source files inside its npm package. */
 export function sourceFolder(model: ModelDefinition): string {
   let packageJson: string;
@@ -90,7 +108,7 @@ async function sourceHash(model: ModelDefinition, folder: string): Promise<strin
   for (const file of model.source.files) {
     hash.update(file).update('\0');
     try {
-      hash.update(await readFile(path.join(folder, file)));
+      await hashFile(hash, path.join(folder, file));
     } catch (cause) {
       throw new FaceReadError('MODEL_UNAVAILABLE', `Source file ${path.join(folder, file)} of model ${model.id} cannot be read. Possible fix: reinstall with \`npm ci\`.`, { cause });
     }
@@ -153,13 +171,13 @@ export class ModelStore {
     if (!entry) return { status: 'missing', reason: 'not in the store yet' };
     // A hand-edited manifest may point a model at another model's file (whose hash matches).
     if (entry.file !== `${model.id}.onnx`) return { status: 'corrupted', entry, reason: `${MANIFEST} lists ${entry.file} for it` };
-    let bytes: Buffer;
+    let fileSha256: string;
     try {
-      bytes = await readFile(path.join(this.dir, entry.file));
+      fileSha256 = (await hashFile(createHash('sha256'), path.join(this.dir, entry.file))).digest('hex');
     } catch {
       return { status: 'missing', entry, reason: `${entry.file} is missing` };
     }
-    if (sha256(bytes) !== entry.sha256) return { status: 'corrupted', entry, reason: `${entry.file} does not match its sha256` };
+    if (fileSha256 !== entry.sha256) return { status: 'corrupted', entry, reason: `${entry.file} does not match its sha256` };
     if (entry.converterVersion !== CONVERTER_VERSION) return { status: 'outdated', entry, reason: `converted by converter v${entry.converterVersion}, now v${CONVERTER_VERSION}` };
     const folder = sourceFolder(model);
     if (entry.sourceSha256 !== (await sourceHash(model, folder))) return { status: 'outdated', entry, reason: `${model.source.package} has changed` };

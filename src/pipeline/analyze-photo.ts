@@ -4,11 +4,12 @@
  * coordinates of the image given; `assemble-result.ts` maps them to the
  * original photo on the caller's side.
  */
-import type { Attribute, Detection, FaceResult, RgbImage } from '../types.js';
+import type { Attribute, Detection, FaceResult } from '../types.js';
 import { bucketForAge } from './age-buckets.js';
 import { combineAge, combineGender } from './attributes/combine-predictions.js';
 import { detectWithPaddedRetry } from './detectors/padded-retry.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
+import { faceViews, type PhotoPixels } from './face-views.js';
 import type { AttributePrediction, AttributePredictor, FaceDetector, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
@@ -37,27 +38,42 @@ function chooseAttributeModels(runners: LoadedRunners, wanted: readonly Attribut
   return chosen;
 }
 
-async function predictAttributes(runners: LoadedRunners, wanted: readonly Attribute[], image: RgbImage, faces: Detection[]) {
-  const chosen = chooseAttributeModels(runners, wanted);
-  const predictions = new Map<string, AttributePrediction[]>();
-  if (faces.length > 0) {
-    for (const model of new Set([...chosen.values()].flat())) predictions.set(model.id, await model.runner.predict(image, faces));
+/** The pixels a face's longer side needs for every runner that crops it (unset: as many as the working photo has). */
+function cropSideOf(runners: readonly ({ cropSide?: number } | undefined)[]): number {
+  return Math.max(0, ...runners.map((runner) => (runner ? (runner.cropSide ?? Infinity) : 0)));
+}
+
+/** Landmarks, then each chosen model's predictions, view by view; results in the photo's face order. */
+async function cropStages(runners: LoadedRunners, chosen: Map<Attribute, LoadedRunners['attributes']>, photo: PhotoPixels, faces: Detection[]) {
+  const models = [...new Set([...chosen.values()].flat())];
+  const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
+  if (faces.length === 0) return predictions;
+  const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
+  for (const view of await faceViews(photo, faces, cropSide)) {
+    if (runners.landmarks) {
+      const points = await runners.landmarks.runner.locate(view.image, view.faces);
+      view.faces.forEach((face, j) => {
+        face.landmarks ??= points[j];
+        faces[view.indices[j]!]!.landmarks ??= face.landmarks!.map(view.toPhoto);
+      });
+    }
+    for (const model of models) {
+      const answers = await model.runner.predict(view.image, view.faces);
+      answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
+    }
   }
-  return { chosen, predictions };
+  return predictions;
 }
 
 const modelIds = (models: LoadedRunners['attributes'] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
 
 /** Finds the faces of a decoded photo and tells their gender and age. */
-export async function analyzeFaces(image: RgbImage, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
+export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
-  const faces = await detectWithPaddedRetry(runners.detector.runner, image, { minScore: options.minScore, maxFaces: options.maxFaces });
-  if (runners.landmarks && faces.length > 0) {
-    const points = await runners.landmarks.runner.locate(image, faces);
-    faces.forEach((face, i) => (face.landmarks ??= points[i]));
-  }
+  const faces = await detectWithPaddedRetry(runners.detector.runner, photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
   const detected = performance.now();
-  const { chosen, predictions } = await predictAttributes(runners, options.attributes, image, faces);
+  const chosen = chooseAttributeModels(runners, options.attributes);
+  const predictions = await cropStages(runners, chosen, photo, faces);
   const ageModels = chosen.get('age');
   const genderModels = chosen.get('gender');
   const results = faces.map((face, i): FaceResult => {

@@ -9,7 +9,9 @@ import type { FaceAnalysis } from './analyze-photo.js';
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function toOriginal(face: FaceResult, { scale, original }: DecodedImage): FaceResult {
+type PhotoGeometry = Pick<DecodedImage, 'original' | 'scale'>;
+
+function toOriginal(face: FaceResult, { scale, original }: PhotoGeometry): FaceResult {
   const x = Math.max(0, face.box.x * scale.x);
   const y = Math.max(0, face.box.y * scale.y);
   const result: FaceResult = {
@@ -33,7 +35,7 @@ function toOriginal(face: FaceResult, { scale, original }: DecodedImage): FaceRe
 /**
  * @example assembleResult(decoded, analysis, { decodeMs: 12.3, totalMs: 61.2 })
  */
-export function assembleResult(decoded: DecodedImage, analysis: FaceAnalysis, times: { decodeMs: number; totalMs: number }): AnalysisResult {
+export function assembleResult(decoded: PhotoGeometry, analysis: FaceAnalysis, times: { decodeMs: number; totalMs: number }): AnalysisResult {
   return {
     image: decoded.original,
     faces: analysis.faces.map((face) => toOriginal(face, decoded)),

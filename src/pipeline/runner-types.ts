@@ -16,11 +16,25 @@ export interface DetectOptions {
 
 /** Finds faces; boxes are in `image` pixels, clamped to it. */
 export interface FaceDetector {
+  /**
+   * The longer side of the photo this detector sees (its square input), for detectors that may be
+   * given a reduced decode of a large JPEG. Unset: the detector gets the photo at the working side.
+   */
+  readonly inputSide?: number;
   detect(image: RgbImage, options: DetectOptions): Promise<Detection[]>;
 }
 
+/**
+ * Runners that crop faces say how many pixels a face's longer side needs for a full-quality
+ * crop; faces smaller than that in a reduced decode are cropped from the photo at the working
+ * resolution instead. Unset: every face is (no reduced pixels ever reach the runner).
+ */
+export interface FaceCropper {
+  readonly cropSide?: number;
+}
+
 /** Finds five landmarks (eyes, nose tip, mouth corners) for each given face. */
-export interface LandmarkFinder {
+export interface LandmarkFinder extends FaceCropper {
   locate(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
 }
 
@@ -36,7 +50,7 @@ export interface AttributePrediction {
 }
 
 /** Predicts age and/or gender for all faces of a photo in one batch. */
-export interface AttributePredictor {
+export interface AttributePredictor extends FaceCropper {
   predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]>;
 }
 

@@ -33,6 +33,7 @@ function outputData(outputs: InferenceSession.OnnxValueMapType, name: string): F
  *   // first: { gender: { label: 'female', probability: 0.97 }, ageYears: 31.4 }
  */
 export const createFaceApiAgeGenderPredictor: RunnerFactory<AttributePredictor> = (session) => ({
+  cropSide: AGE_GENDER_INPUT_SIZE,
   async predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]> {
     if (faces.length === 0) return [];
     const outputs = await session.run({ image: faceBatch(image, faces, AGE_GENDER_INPUT_SIZE) });

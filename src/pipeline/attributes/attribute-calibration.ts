@@ -75,6 +75,7 @@ export function calibratedPredictor(factory: RunnerFactory<AttributePredictor>, 
   return (session) => {
     const inner = factory(session);
     return {
+      cropSide: inner.cropSide,
       predict: async (image, faces) => (await inner.predict(image, faces)).map((p) => calibratePrediction(p, calibration)),
     };
   };

@@ -67,6 +67,8 @@ function averageViews(views: RawAttributes[]): AttributePrediction {
  */
 export function croppedFacePredictor(spec: CroppedModelSpec, settings: CropSettings): RunnerFactory<AttributePredictor> {
   return (session) => ({
+    // The face's longer side is `margin` times smaller than the crop's.
+    cropSide: Math.ceil(spec.size / settings.margin),
     async predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]> {
       if (faces.length === 0) return [];
       const views = settings.flip ? 2 : 1;

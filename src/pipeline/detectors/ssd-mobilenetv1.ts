@@ -85,6 +85,7 @@ export const createSsdMobilenetV1Detector: RunnerFactory<FaceDetector> = (sessio
   const side = SSD_MOBILENETV1_INPUT_SIZE;
   const buffer = new Float32Array(side * side * 3);
   return {
+    inputSide: side,
     async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
       checkImage(image);
       const input = toSquareInput(image, side, buffer);

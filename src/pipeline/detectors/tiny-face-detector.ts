@@ -41,6 +41,7 @@ function toPixelBox({ corners }: ScoredCorners, image: RgbImage): Box {
  *   const faces = await detector.detect(image, { minScore: 0.5, maxFaces: 20 });
  */
 export const createTinyFaceDetector: RunnerFactory<FaceDetector> = (session) => ({
+  inputSide: TINY_FACE_DETECTOR_INPUT_SIZE,
   async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
     const size = TINY_FACE_DETECTOR_INPUT_SIZE;
     const outputs = await session.run({ image: tinyFaceInput(image, size) });

@@ -61,6 +61,7 @@ export function fivePointsOf68(points: readonly Point[]): Point[] {
  *   const [[leftEye, rightEye, nose, mouthLeft, mouthRight]] = await finder.locate(image, detections);
  */
 export const createFaceApiLandmarkFinder: RunnerFactory<LandmarkFinder> = (session) => ({
+  cropSide: LANDMARKS_68_INPUT_SIZE,
   async locate(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]> {
     if (faces.length === 0) return [];
     const size = LANDMARKS_68_INPUT_SIZE;

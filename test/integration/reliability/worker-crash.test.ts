@@ -4,6 +4,9 @@
  * flight gets its own right answer, and the pool replaces the thread so
  * later photos are analysed as before.
  *
+ * A worker holds two photos at once (one decoding, one in onnxruntime): both are retried once on a
+ * fresh worker, so only the photo that kills workers fails, after its second try.
+ *
  * The worker is made to die by the test-only FACEREAD_TEST_WORKER_EXIT_WIDTH
  * (a photo exactly that wide makes it exit). Killing it from outside with
  * `terminate()` is no option: when the thread is inside onnxruntime, that
@@ -28,12 +31,13 @@ describe('a worker thread that dies', { timeout: 240_000 }, () => {
 
   before(async () => {
     process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH = String(EXIT_WIDTH);
+    // Kept until the end: replacement workers read it when they start.
     analyzer = await createAnalyzer({ modelDir: TEST_STORE_DIR, poolSize: 2 });
-    delete process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH;
     app = await buildApp({ analyzer, config: testConfig() });
     poison = await sharp(sample(1)).resize({ width: EXIT_WIDTH }).jpeg().toBuffer();
   });
   after(async () => {
+    delete process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH;
     await app?.close();
     await analyzer?.close();
   });

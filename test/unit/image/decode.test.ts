@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { decodeImage } from '../../../src/image/decode.js';
+import { decodeImage, decodeRegion } from '../../../src/image/decode.js';
 import { FaceReadError, type ErrorCode } from '../../../src/errors.js';
 
 const LIMITS = { maxPixels: 50_000_000, workingSide: 0 };
@@ -56,4 +56,41 @@ test('shrinks to the working side and reports the scale back to original pixels'
   assert.deepEqual([image.width, image.height], [1500, 500]);
   assert.deepEqual(original, { width: 3000, height: 1000 });
   assert.deepEqual(scale, { x: 2, y: 2 });
+});
+
+test('decodes a large JPEG at the detector side (shrink-on-load) and says so; PNGs and smaller JPEGs keep the working side', async () => {
+  const options = { maxPixels: 5e7, workingSide: 2048, detectorSide: 512 };
+  const large = await decodeImage(await solid(1800, 1200).jpeg().toBuffer(), options);
+  assert.equal(large.reduced, true);
+  assert.deepEqual([large.image.width, large.image.height], [512, 341]);
+  assert.deepEqual(large.original, { width: 1800, height: 1200 });
+  const png = await decodeImage(await solid(1800, 1200).png().toBuffer(), options);
+  assert.equal(png.reduced, false);
+  assert.deepEqual([png.image.width, png.image.height], [1800, 1200]);
+  // Under 3x the detector side sharp could not shrink on load: decoded in full, as before.
+  const medium = await decodeImage(await solid(1400, 900).jpeg().toBuffer(), options);
+  assert.equal(medium.reduced, false);
+  assert.equal(medium.image.width, 1400);
+});
+
+test('decodeRegion gives the pixels of the upright photo, at the working resolution', async () => {
+  // Left half red, right half blue, stored turned a quarter (EXIF 6): upright, the top is red.
+  const halves = await sharp({ create: { width: 1600, height: 2000, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+    .composite([{ input: { create: { width: 800, height: 2000, channels: 3, background: { r: 0, g: 0, b: 255 } } }, left: 800, top: 0 }])
+    .png()
+    .toBuffer();
+  const stored = await sharp(halves).rotate(-90).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  const options = { maxPixels: 5e7, workingSide: 1000, detectorSide: 256 };
+  const decoded = await decodeImage(stored, options);
+  assert.deepEqual(decoded.original, { width: 1600, height: 2000 });
+  assert.equal(decoded.reduced, true);
+  const pixel = (image: { data: Uint8Array; width: number }, x: number, y: number) => [...image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3)];
+  const red = await decodeRegion(stored, decoded, { x: 100, y: 600, width: 400, height: 200 }, options);
+  assert.deepEqual([red.image.width, red.image.height], [200, 100], 'shrunk to the working side (2000 -> 1000)');
+  assert.equal(red.scale, 2);
+  const [r, , b] = pixel(red.image, 100, 50);
+  assert.ok(r! > 200 && b! < 60, `left of the upright photo is red, got ${r},${b}`);
+  const blue = await decodeRegion(stored, decoded, { x: 1200, y: 600, width: 400, height: 200 }, options);
+  const [r2, , b2] = pixel(blue.image, 100, 50);
+  assert.ok(b2! > 200 && r2! < 60, `right of the upright photo is blue, got ${r2},${b2}`);
 });
