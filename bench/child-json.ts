@@ -1,11 +1,25 @@
 /** Runs a bench script in a child Node process and parses the JSON line it prints last. */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The malloc settings `npm start` uses; every child (FaceRead and its peer alike) runs with them. */
-export const SERVICE_ENV = {
-  GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072:glibc.malloc.arena_max=2',
-};
+/**
+ * The variables `npm start` sets before `node` (its malloc settings), read from package.json so
+ * the benches follow whatever users get; every child (FaceRead and its peer alike) runs with them.
+ * `BENCH_SERVER_ENV` ("NAME=value NAME2=value", or "-" for none) replaces them for an A/B run.
+ */
+export function npmStartEnv(): Record<string, string> {
+  const override = process.env.BENCH_SERVER_ENV;
+  const words = (override ?? startScript().split(/\s+node\s/)[0]!).split(/\s+/);
+  return Object.fromEntries(words.filter((word) => /^[A-Z_][A-Z0-9_]*=/.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+}
+
+function startScript(): string {
+  const json = JSON.parse(readFileSync(new URL(import.meta.url.endsWith('.js') ? '../../package.json' : '../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return json.scripts.start;
+}
+
+export const SERVICE_ENV = npmStartEnv();
 
 export function runChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
   const file = fileURLToPath(new URL(script, import.meta.url));

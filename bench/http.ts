@@ -8,7 +8,8 @@
  * p99 (prom-client, reset at every scrape). Prints a table and writes
  * bench/results/http-<date>.json.
  *
- * Options (env): BENCH_DURATION_S (default 10), BENCH_LEVELS (default 1,4,16,64), BENCH_PORT (default 3917).
+ * Options (env): BENCH_DURATION_S (default 10), BENCH_LEVELS (default 1,4,16,64), BENCH_PORT (default 3917),
+ * BENCH_SERVER_ENV (the server's variables instead of npm start's, "-" for none), BENCH_OUT (the JSON file).
  */
 import { spawn } from 'node:child_process';
 import { SERVICE_ENV } from './child-json.js';
@@ -49,6 +50,17 @@ interface LevelResult {
   /** How late the loop's timer fired (p99): the figure above minus the interval. */
   eventLoopDelayP99Ms: number | null;
   serverRssMb: number;
+  /** The server process's CPU time (all threads) per successful photo. */
+  cpuMsPerPhoto: number;
+  /** Minor page faults per successful photo: memory handed back to the system and faulted in again. */
+  minorFaultsPerPhoto: number;
+}
+
+/** Minor faults and CPU milliseconds (user + system, all threads) of a process so far. */
+async function procCounters(pid: number): Promise<{ minorFaults: number; cpuMs: number }> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const ticksMs = 1000 / 100; // USER_HZ is 100 on Linux
+  return { minorFaults: Number(fields[7]), cpuMs: (Number(fields[11]) + Number(fields[12])) * ticksMs };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,6 +112,7 @@ function probeHealth(): { stop(): Promise<number[]> } {
 async function runLevel(connections: number, bodies: Buffer[], pid: number): Promise<LevelResult> {
   await eventLoopP99Ms(); // resets the server's event-loop histogram
   const health = probeHealth();
+  const before = await procCounters(pid);
   const result = await autocannon({
     url: base,
     connections,
@@ -107,15 +120,17 @@ async function runLevel(connections: number, bodies: Buffer[], pid: number): Pro
     timeout: 30,
     requests: bodies.map((body) => ({ method: 'POST', path: '/api/analyze', headers: { 'content-type': 'image/jpeg' }, body })),
   });
+  const after = await procCounters(pid);
   const healthTimes = await health.stop();
   const loopIntervalP99 = await eventLoopP99Ms();
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (stats as { count: number }).count;
+  const served = Object.entries(statusCodes).filter(([code]) => code.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
   return {
     connections,
     durationS,
     requests: result.requests.total,
-    throughputPerS: Object.entries(statusCodes).filter(([code]) => code.startsWith('2')).reduce((sum, [, n]) => sum + n, 0) / result.duration,
+    throughputPerS: served / result.duration,
     responsesPerS: result.requests.total / result.duration,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     statusCodes,
@@ -125,6 +140,8 @@ async function runLevel(connections: number, bodies: Buffer[], pid: number): Pro
     eventLoopIntervalP99Ms: loopIntervalP99,
     eventLoopDelayP99Ms: loopIntervalP99 === null ? null : Math.max(0, loopIntervalP99 - EVENT_LOOP_SAMPLING_MS),
     serverRssMb: await procStatus(pid, 'VmRSS'),
+    cpuMsPerPhoto: (after.cpuMs - before.cpuMs) / Math.max(1, served),
+    minorFaultsPerPhoto: (after.minorFaults - before.minorFaults) / Math.max(1, served),
   };
 }
 
@@ -162,13 +179,14 @@ async function main(): Promise<void> {
     }
     const peakRssMb = await procStatus(child.pid!, 'VmHWM');
 
-    console.log('\nclients | 2xx/s | p50 ms | p99 ms | 2xx  | non-2xx          | errors | healthz p50/p99 ms | loop delay p99 ms | RSS MB');
-    console.log('--------|-------|--------|--------|------|------------------|--------|--------------------|-------------------|-------');
+    console.log(`\nserver environment: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}`);
+    console.log('clients | 2xx/s | p50 ms | p99 ms | 2xx  | non-2xx          | errors | healthz p50/p99 ms | loop delay p99 ms | RSS MB | CPU ms/photo | faults/photo');
+    console.log('--------|-------|--------|--------|------|------------------|--------|--------------------|-------------------|--------|--------------|-------------');
     for (const r of results) {
       const ok = Object.entries(r.statusCodes).filter(([c]) => c.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
       const other = Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}:${n}`).join(' ') || '-';
       console.log(
-        `${String(r.connections).padStart(7)} | ${r.throughputPerS.toFixed(1).padStart(5)} | ${String(r.latencyMs.p50).padStart(6)} | ${String(r.latencyMs.p99).padStart(6)} | ${String(ok).padStart(4)} | ${other.padEnd(16)} | ${String(r.errors + r.timeouts).padStart(6)} | ${`${r.healthzMs.p50.toFixed(1)}/${r.healthzMs.p99.toFixed(1)}`.padStart(18)} | ${(r.eventLoopDelayP99Ms?.toFixed(1) ?? '-').padStart(17)} | ${r.serverRssMb.toFixed(0).padStart(6)}`,
+        `${String(r.connections).padStart(7)} | ${r.throughputPerS.toFixed(1).padStart(5)} | ${String(r.latencyMs.p50).padStart(6)} | ${String(r.latencyMs.p99).padStart(6)} | ${String(ok).padStart(4)} | ${other.padEnd(16)} | ${String(r.errors + r.timeouts).padStart(6)} | ${`${r.healthzMs.p50.toFixed(1)}/${r.healthzMs.p99.toFixed(1)}`.padStart(18)} | ${(r.eventLoopDelayP99Ms?.toFixed(1) ?? '-').padStart(17)} | ${r.serverRssMb.toFixed(0).padStart(6)} | ${r.cpuMsPerPhoto.toFixed(0).padStart(12)} | ${r.minorFaultsPerPhoto.toFixed(0).padStart(12)}`,
       );
     }
     console.log(`\nloop delay: p99 of the server's nodejs_eventloop_lag histogram minus its ${EVENT_LOOP_SAMPLING_MS} ms timer interval (raw p99: ${results.map((r) => r.eventLoopIntervalP99Ms?.toFixed(1) ?? '-').join(' / ')} ms)`);
@@ -178,11 +196,12 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version },
       method: 'autocannon in the bench process, server in a child process, loopback, raw image/jpeg bodies cycling face-api demo sample1..6',
+      serverEnv: SERVICE_ENV,
       startToReadyMs: Math.round(readyMs),
       peakRssMb: Math.round(peakRssMb),
       levels: results,
     };
-    const out = join(root, 'bench', 'results', `http-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
+    const out = process.env.BENCH_OUT ?? join(root, 'bench', 'results', `http-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${out}`);

@@ -19,6 +19,7 @@ import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline
 import type { PhotoPixels, SharperRegion } from '../pipeline/face-views.js';
 import type { FaceDetector, LandmarkFinder, AttributePredictor } from '../pipeline/runner-types.js';
 import type { ExecutionProvider } from './execution-provider.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { createSession } from './session-options.js';
 
 export interface StoredModelRef {
@@ -110,6 +111,8 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
     return async () => failure;
   }
   const exitWidth = Number(process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH) || 0;
+  // Photos are decoded side by side but analysed one at a time (runners reuse their buffers).
+  const inTurn = oneAtATime();
   return async (task) => {
     if ('warmup' in task) return null;
     // Test-only (fault tests set it): a photo exactly this wide makes the worker die as a crash
@@ -122,7 +125,7 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
       const decodeMs = performance.now() - started;
       const photo: PhotoPixels = { image: decoded.image };
       if (decoded.reduced) photo.sharper = (rect) => sharperRegion(bytes, decoded, rect, task.decode);
-      const analysis = await analyzeFaces(photo, task.options, runners);
+      const analysis = await inTurn(() => analyzeFaces(photo, task.options, runners));
       return { ok: true, photo: { decoded: { original: decoded.original, scale: decoded.scale }, decodeMs, analysis } };
     } catch (error) {
       if (isFaceReadError(error)) return { ok: false, error: error.toJSON() };
