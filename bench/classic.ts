@@ -69,6 +69,8 @@ interface LevelResult {
   errors: { message: string; count: number }[];
   /** How wrong answers differed from the one-at-a-time answers, most frequent first. */
   wrongAnswers: { message: string; count: number }[];
+  /** The first few wrong answers in full (body cut at 4,000 characters), for diagnosis. */
+  wrongExamples: { photo: string; expected: string; body: string }[];
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   peakRssMb: number;
   /** False when the kernel refused to restart VmHWM (then the peak is since start). */
@@ -220,6 +222,7 @@ async function runLevel(spec: ServerSpec, running: Running, port: number, upload
   const statusCodes: Record<string, number> = {};
   const errors = new Map<string, number>();
   const wrongAnswers = new Map<string, number>();
+  const wrongExamples: LevelResult['wrongExamples'] = [];
   const count = (map: Map<string, number>, message: string) => map.set(message, (map.get(message) ?? 0) + 1);
   let correct = 0;
   let correctInWindow = 0;
@@ -235,6 +238,7 @@ async function runLevel(spec: ServerSpec, running: Running, port: number, upload
     } else if (expected.kind === 'answer' && verdict.signature !== expected.signature) {
       wrong++;
       count(wrongAnswers, `200 but not the one-at-a-time answer: ${differences(verdict, expected)}`);
+      if (wrongExamples.length < 3) wrongExamples.push({ photo: uploads[shot.upload]!.name, expected: expected.signature, body: shot.body.slice(0, 4000) });
     } else {
       correct++;
       if (shot.doneAt <= loop.windowMs) correctInWindow++;
@@ -256,6 +260,7 @@ async function runLevel(spec: ServerSpec, running: Running, port: number, upload
     statusCodes,
     errors: top(errors),
     wrongAnswers: top(wrongAnswers),
+    wrongExamples,
     latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: Math.max(...latencies) },
     peakRssMb,
     peakIsPerLevel,
