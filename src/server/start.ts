@@ -3,8 +3,12 @@
  * configuration from the environment (PORT, HOST, FACEREAD_*), exiting 1 if
  * the configuration is wrong or the models cannot be loaded.
  */
-import { isFaceReadError } from '../errors.js';
-import { serve } from './serve.js';
+import { enableCompileCache } from '../compile-cache.js';
+
+// Before the imports below are compiled (hence dynamic imports).
+enableCompileCache();
+const { isFaceReadError } = await import('../errors.js');
+const { serve } = await import('./serve.js');
 
 try {
   const server = await serve();
