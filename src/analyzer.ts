@@ -51,6 +51,12 @@ export interface AnalyzerOptions {
   defaults?: AnalyzeOptions;
   /** Where progress notes go (model conversion, start-up); default nowhere. */
   log?: (message: string) => void;
+  /**
+   * Called once the worker threads have been started on the stored models (or found none to
+   * start on): a server loads its HTTP stack after this, so that the workers' start does not wait
+   * behind module loading on this thread.
+   */
+  onWorkersStarting?: () => void;
 }
 
 export const ANALYZER_DEFAULTS = Object.freeze({
@@ -187,6 +193,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   // check had to convert anything, those workers are replaced by ones that load the new files.
   const listed = await peekStoredProfile(settings.profile, settings.modelDir);
   let pool = listed && startPool(listed);
+  settings.onWorkersStarting?.();
   let verified;
   try {
     verified = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);

@@ -75,6 +75,8 @@ export interface AnalyzerSet {
   readonly profiles: readonly OfferedProfile[];
   /** Resolves when every analyzer is loaded; rejects with the first failure. */
   readonly ready: Promise<void>;
+  /** Resolves once the default profile's worker threads have started (or its start ended early). */
+  readonly workersStarting: Promise<void>;
   /** Stops every analyzer that loaded (pending analyses finish first). */
   close(): Promise<void>;
 }
@@ -89,6 +91,8 @@ export function loadAnalyzerSet(
   log: (message: string) => void,
 ): AnalyzerSet {
   let previous: Promise<unknown> = Promise.resolve();
+  let workersStarted!: () => void;
+  const workersStarting = new Promise<void>((resolve) => (workersStarted = resolve));
   const profiles = described.map((profile, index): OfferedProfile => {
     const poolSize = index === 0 ? config.poolSize : config.extraPoolSize;
     const analyzer = previous.then(() =>
@@ -98,8 +102,10 @@ export function loadAnalyzerSet(
         ...(poolSize ? { poolSize } : {}),
         ...(config.threads ? { intraOpThreads: config.threads } : {}),
         log,
+        ...(index === 0 ? { onWorkersStarting: workersStarted } : {}),
       }),
     );
+    if (index === 0) analyzer.finally(workersStarted).catch(() => {});
     // Handled through `ready`; this keeps an early rejection from being reported as unhandled.
     analyzer.catch(() => {});
     previous = analyzer;
@@ -111,5 +117,6 @@ export function loadAnalyzerSet(
     const loaded = await Promise.all(profiles.map((profile) => Promise.resolve(profile.analyzer).catch(() => null)));
     await Promise.all(loaded.map((analyzer) => analyzer?.close()));
   };
-  return { profiles, ready, close };
+  if (profiles.length === 0) workersStarted();
+  return { profiles, ready, workersStarting, close };
 }

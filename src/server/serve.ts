@@ -47,7 +47,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const early: string[] = [];
   let log: (message: string) => void = (message) => early.push(message);
   const analyzers = loadAnalyzerSet(described, config, (message) => log(message));
-  // Fastify and its plugins load while the workers load their models, not before.
+  // Fastify and its plugins load while the workers load their models: after the workers have
+  // started (loading modules holds this thread, and would hold up their start), not before.
+  await analyzers.workersStarting;
   const { buildApp } = await import('./app.js');
   const app = await buildApp({ profiles: analyzers.profiles, config, logger: { level: config.logLevel } });
   log = (message) => app.log.info(message);
