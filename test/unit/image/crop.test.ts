@@ -57,3 +57,21 @@ test('writeSquareCrop pads with black (centred: 1 row before, 2 after) and halve
   writeSquareCrop(image, { x: 4, y: 4, width: 2, height: 2 }, 3, up, 0, true);
   assert.ok(Math.abs(up[3]! - (4 + 2 / 3)) < 1e-5, `got ${up[3]}`);
 });
+
+test('writeSquareCrop at the square\'s own size copies the pixels and zeroes the padding of a reused buffer', () => {
+  const width = 7;
+  const height = 4;
+  const image = { data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 37) % 256), width, height };
+  for (const centred of [false, true]) {
+    const out = new Float32Array(2 + 7 * 7 * 3).fill(99);
+    const layout = writeSquareCrop(image, { x: 0, y: 0, width, height }, 7, out, 2, centred);
+    const padTop = centred ? 1 : 0; // 3 rows of padding: round(3 / 2) = 2 after, 1 before
+    assert.deepEqual(layout, { side: 7, padLeft: 0, padTop });
+    const expected = new Float32Array(2 + 7 * 7 * 3);
+    expected.fill(99, 0, 2);
+    for (let y = 0; y < height; y++) {
+      for (let i = 0; i < width * 3; i++) expected[2 + (y + padTop) * 7 * 3 + i] = image.data[y * width * 3 + i]!;
+    }
+    assert.deepEqual(out, expected);
+  }
+});
