@@ -24,6 +24,7 @@ import { loadSharp } from './image/load-sharp.js';
 import { assembleResult } from './pipeline/assemble-result.js';
 import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
 import { peekStoredProfile, resolveStoredProfile, type StoredProfile } from './models/prepare.js';
+import { PRECISION_CHOICES, type PrecisionChoice } from './models/precision.js';
 import { DEFAULT_PROFILE } from './models/registry.js';
 import { resolveAnalyzeOptions, type ResolvedAnalyzeOptions } from './pipeline/analyze-options.js';
 import type { AnalysisResult, AnalyzeOptions, Analyzer } from './types.js';
@@ -47,6 +48,11 @@ export interface AnalyzerOptions {
   workingSide?: number;
   /** Where the networks run: `cpu`, or `cuda` with onnxruntime-node's CUDA files; default `$FACEREAD_EXECUTION_PROVIDER` or `cpu`. */
   executionProvider?: ExecutionProvider;
+  /**
+   * Network precision: `int8`, `fp32`, or `auto` (each model's default: int8 where it matched
+   * float32 on the dev sets, see docs/accuracy.md); default `$FACEREAD_PRECISION` or `auto`.
+   */
+  precision?: PrecisionChoice;
   /** Defaults for per-photo options. */
   defaults?: AnalyzeOptions;
   /** Where progress notes go (model conversion, start-up); default nowhere. */
@@ -69,6 +75,7 @@ export const ANALYZER_DEFAULTS = Object.freeze({
   maxPixels: 50_000_000,
   workingSide: 2048,
   executionProvider: (process.env.FACEREAD_EXECUTION_PROVIDER || 'cpu') as ExecutionProvider,
+  precision: (process.env.FACEREAD_PRECISION || 'auto') as PrecisionChoice,
 });
 
 function positiveInteger(name: string, value: unknown, max: number): number {
@@ -168,6 +175,9 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   if (!(EXECUTION_PROVIDERS as readonly unknown[]).includes(settings.executionProvider)) {
     throw invalidOption('executionProvider (FACEREAD_EXECUTION_PROVIDER)', `one of: ${EXECUTION_PROVIDERS.join(', ')}`, settings.executionProvider);
   }
+  if (!(PRECISION_CHOICES as readonly unknown[]).includes(settings.precision)) {
+    throw invalidOption('precision (FACEREAD_PRECISION)', `one of: ${PRECISION_CHOICES.join(', ')}`, settings.precision);
+  }
   const defaults = resolveAnalyzeOptions(settings.defaults);
   const decodeOptions: DecodeOptions = { maxPixels, workingSide: settings.workingSide };
   const startPool = (files: StoredProfile) => {
@@ -191,12 +201,12 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   decoderLoaded.catch(() => {}); // awaited below, after the workers; a failure is reported there
   // Workers start loading the files the manifest lists while their hashes are checked; if the
   // check had to convert anything, those workers are replaced by ones that load the new files.
-  const listed = await peekStoredProfile(settings.profile, settings.modelDir);
+  const listed = await peekStoredProfile(settings.profile, settings.modelDir, settings.precision);
   let pool = listed && startPool(listed);
   settings.onWorkersStarting?.();
   let verified;
   try {
-    verified = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log);
+    verified = await resolveStoredProfile(settings.profile, settings.modelDir, settings.log, settings.precision);
   } catch (error) {
     if (pool) await retirePool(pool);
     throw error;

@@ -13,6 +13,7 @@ import { evaluateDataset } from '../eval/evaluate-dataset.js';
 import { reportMarkdown } from '../eval/report/eval-report.js';
 import { DEFAULT_PROFILE } from '../models/registry.js';
 import { defaultStoreDir } from '../models/store.js';
+import { precisionOption } from './precision-option.js';
 
 function integerArgument(min: number, max: number) {
   return (value: string): number => {
@@ -74,6 +75,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--pool-size <n>', 'worker threads', integerArgument(1, 64), ANALYZER_DEFAULTS.poolSize)
     .option('--threads <n>', 'onnxruntime threads per worker', integerArgument(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
     .addOption(new Option('--models <profile>', 'model profile').default(DEFAULT_PROFILE))
+    .addOption(precisionOption(ANALYZER_DEFAULTS.precision))
     .addOption(new Option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)').default(defaultStoreDir()))
     .action(async (o) => {
       const progress = progressReporter(Boolean(process.stderr.isTTY));
@@ -83,7 +85,7 @@ export function registerEvalCommand(program: Command): void {
         limit: o.limit,
         pads: o.pad,
         concurrency: o.concurrency,
-        analyzer: { profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, intraOpThreads: o.threads, log: (m: string) => /convert/i.test(m) && console.error(m) },
+        analyzer: { profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, intraOpThreads: o.threads, precision: o.precision, log: (m: string) => /convert/i.test(m) && console.error(m) },
         onProgress: progress.update,
       });
       progress.stop();

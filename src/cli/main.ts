@@ -15,6 +15,7 @@ import { registerImportCommands } from './import-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { listModels, prepareModels, verifyModels } from './models-command.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
+import { precisionOption as basePrecisionOption } from './precision-option.js';
 import { registerWorkerCommand } from './worker-command.js';
 
 function integer(min: number, max: number) {
@@ -40,6 +41,7 @@ function attributeList(value: string): Attribute[] {
 
 const modelDirOption = () => new Option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)').default(defaultStoreDir());
 const profileOption = () => new Option('--models <profile>', 'model profile').default(DEFAULT_PROFILE);
+const precisionOption = () => basePrecisionOption(ANALYZER_DEFAULTS.precision);
 
 const program = new Command('faceread')
   .description('Find faces in photos and tell their gender and age, on ONNX Runtime.')
@@ -59,6 +61,7 @@ program
   .option('--pool-size <n>', 'worker threads', integer(1, 64), ANALYZER_DEFAULTS.poolSize)
   .option('--threads <n>', 'onnxruntime threads per worker', integer(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
   .addOption(profileOption())
+  .addOption(precisionOption())
   .addOption(modelDirOption())
   .option('--verbose', 'log model conversion and start-up to stderr')
   .action(async (inputs: string[], o) => {
@@ -74,6 +77,7 @@ program
         modelDir: o.modelDir,
         poolSize: o.poolSize,
         intraOpThreads: o.threads,
+        precision: o.precision,
         log: o.verbose ? (m: string) => console.error(m) : (m: string) => /convert/i.test(m) && console.error(m),
       },
     });
@@ -82,8 +86,8 @@ program
 const models = program.command('models').description('show and manage the model store');
 models.command('list').description('models, their status in the store, and profiles').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await listModels(o.modelDir); });
-models.command('prepare').description("convert a profile's models into the store now").addOption(profileOption()).addOption(modelDirOption())
-  .action(async (o) => { process.exitCode = await prepareModels(o.modelDir, o.models); });
+models.command('prepare').description("convert a profile's models into the store now").addOption(profileOption()).addOption(precisionOption()).addOption(modelDirOption())
+  .action(async (o) => { process.exitCode = await prepareModels(o.modelDir, o.models, o.precision); });
 models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
 registerImportCommands(models, modelDirOption);
@@ -96,10 +100,11 @@ program
   .option('--models <profile>', 'model profile')
   .option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)')
   .option('--pool-size <n>', 'worker threads', integer(1, 64))
+  .addOption(basePrecisionOption())
   .action(async (o) => {
     const { serve } = await import('../server/serve.js');
     const overrides = Object.fromEntries(
-      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize }).filter(([, v]) => v !== undefined),
+      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, precision: o.precision }).filter(([, v]) => v !== undefined),
     );
     const server = await serve({ overrides });
     await server.ready;

@@ -109,5 +109,5 @@ export async function verifyImported(store: ModelStore, id: string, check = true
     }
     if (sha256(bytes) !== entry.sha256) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model file ${file} does not match its sha256. ${fix}`);
   }
-  return { id, path: file, sha256: entry.sha256, converted: false, kind: entry.kind };
+  return { id, path: file, sha256: entry.sha256, precision: 'fp32', converted: false, kind: entry.kind };
 }

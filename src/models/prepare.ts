@@ -1,10 +1,11 @@
 /**
  * Turns a profile name into stored model files ready for the workers:
  * looks the profile up in the registry and makes sure each of its models is
- * converted and intact in the store.
+ * converted and intact in the store, at the precision each one runs at.
  */
 import { FaceReadError } from '../errors.js';
 import { findImportedProfile, importedProfiles, verifyImported } from './imported-store.js';
+import { modelPrecision, type PrecisionChoice } from './precision.js';
 import { findModel, findProfile, MODELS, PROFILES, type Profile } from './registry.js';
 import { ModelStore, defaultStoreDir, type StoredModel } from './store.js';
 
@@ -37,6 +38,13 @@ function profileIds(profile: Profile): string[] {
 
 const isBuiltIn = (id: string) => MODELS.some((m) => m.id === id);
 
+/** A built-in model's stored file at the precision `choice` gives it. */
+function builtIn(store: ModelStore, id: string, choice: PrecisionChoice, verify: boolean): Promise<StoredModel | undefined> {
+  const model = findModel(id);
+  const precision = modelPrecision(model, choice);
+  return verify ? store.ensure(model, precision) : store.peek(model, precision);
+}
+
 function arrange(profile: Profile, stored: ReadonlyMap<string, StoredModel & { kind?: string }>): StoredProfile {
   const pick = (id: string): StoredModelFile => {
     const { path, kind } = stored.get(id)!;
@@ -57,22 +65,24 @@ export async function resolveStoredProfile(
   profileName: string,
   modelDir = defaultStoreDir(),
   log: (message: string) => void = () => {},
+  precision: PrecisionChoice = 'auto',
 ): Promise<StoredProfile & { converted: boolean }> {
   const store = new ModelStore(modelDir, log);
   const profile = await lookUpProfile(profileName, store);
   // One at a time: conversions are CPU-bound and share the store's lock.
   const stored = new Map<string, StoredModel & { kind?: string }>();
-  for (const id of profileIds(profile)) stored.set(id, isBuiltIn(id) ? await store.ensure(findModel(id)) : await verifyImported(store, id));
+  // Imported models have no int8 version yet: they run in float32 whatever is asked.
+  for (const id of profileIds(profile)) stored.set(id, isBuiltIn(id) ? (await builtIn(store, id, precision, true))! : await verifyImported(store, id));
   return { ...arrange(profile, stored), converted: [...stored.values()].some((m) => m.converted) };
 }
 
 /** The profile's files as the manifest lists them, unverified; undefined if any is not listed. */
-export async function peekStoredProfile(profileName: string, modelDir = defaultStoreDir()): Promise<StoredProfile | undefined> {
+export async function peekStoredProfile(profileName: string, modelDir = defaultStoreDir(), precision: PrecisionChoice = 'auto'): Promise<StoredProfile | undefined> {
   const store = new ModelStore(modelDir);
   const profile = await lookUpProfile(profileName, store);
   const stored = new Map<string, StoredModel & { kind?: string }>();
   for (const id of profileIds(profile)) {
-    const found = isBuiltIn(id) ? await store.peek(findModel(id)) : await verifyImported(store, id, false).catch(() => undefined);
+    const found = isBuiltIn(id) ? await builtIn(store, id, precision, false) : await verifyImported(store, id, false).catch(() => undefined);
     if (!found) return undefined;
     stored.set(id, found);
   }

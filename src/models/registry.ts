@@ -4,6 +4,7 @@
  * runner drives it. Loaders are lazy imports so a process only loads the
  * code of the models it uses. Look models up by id, never by path.
  */
+import type { RangeMethod } from '../convert/quantize/activation-ranges.js';
 import type { FaceDetector, AttributePredictor, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
 import type { Attribute } from '../types.js';
 
@@ -16,6 +17,18 @@ interface ModelSource {
   files: readonly string[];
 }
 
+/** How the static quantiser makes a model's int8 version (src/convert/quantize/). */
+export interface Int8Spec {
+  /** Key of its activation ranges in calibration-ranges.ts (models sharing a network share it). */
+  calibration: string;
+  /** Which measured range each activation is quantised to (chosen by accuracy, bench/int8-study.ts). */
+  method: RangeMethod;
+  /** Conv nodes kept in float32 (layers where quantising hurts). */
+  keepFloat: readonly string[];
+  /** Whether `auto` precision picks int8: only where the accuracy guard held on dev (docs/accuracy.md). */
+  isDefault: boolean;
+}
+
 interface ModelBase {
   id: string;
   description: string;
@@ -23,6 +36,8 @@ interface ModelBase {
   license: string;
   /** Converts the source folder's files to ONNX bytes. */
   convert(sourceFolder: string): Promise<Uint8Array>;
+  /** Present when the model has an int8 version. */
+  int8?: Int8Spec;
 }
 
 export interface DetectorModel extends ModelBase {
@@ -45,6 +60,24 @@ export interface LandmarkModel extends ModelBase {
 export type ModelDefinition = DetectorModel | AttributeModel | LandmarkModel;
 
 const FACE_API = '@vladmandic/face-api';
+
+/**
+ * int8 settings, chosen with bench/int8-study.ts on held-out photo variants: p99.999 ranges were
+ * closest to float32 on every network. Layers kept in float32 are those whose one-at-a-time
+ * quantisation moved the outputs most and whose float32 version measurably helped.
+ */
+const INT8 = {
+  ssd: { calibration: 'faceapi-ssd-mobilenetv1', method: 'p99.999', keepFloat: [], isDefault: true },
+  ageGender: {
+    calibration: 'faceapi-age-gender',
+    method: 'p99.999',
+    // The first separable convolution: 0.64 -> 0.48 years mean age difference from float32 when kept.
+    keepFloat: ['entry_flow/reduction_block_0/separable_conv0/depthwise/node', 'entry_flow/reduction_block_0/separable_conv0/pointwise/node'],
+    isDefault: true,
+  },
+  landmarks: { calibration: 'faceapi-landmarks-68', method: 'p99.999', keepFloat: [], isDefault: true },
+  tiny: { calibration: 'faceapi-tiny-face-detector', method: 'p99.999', keepFloat: [], isDefault: true },
+} satisfies Record<string, Int8Spec>;
 const faceApiFiles = (stem: string) => ({
   package: FACE_API,
   folder: 'model',
@@ -59,6 +92,7 @@ export const MODELS: readonly ModelDefinition[] = [
     source: faceApiFiles('ssd_mobilenetv1_model'),
     license: 'MIT (@vladmandic/face-api)',
     convert: async (dir) => (await import('../convert/faceapi/ssd-mobilenetv1.js')).convertSsdMobilenetV1(dir),
+    int8: INT8.ssd,
     runner: async () => (await import('../pipeline/detectors/ssd-mobilenetv1.js')).createSsdMobilenetV1Detector,
   },
   {
@@ -69,6 +103,7 @@ export const MODELS: readonly ModelDefinition[] = [
     source: faceApiFiles('age_gender_model'),
     license: 'MIT (@vladmandic/face-api)',
     convert: async (dir) => (await import('../convert/faceapi/age-gender.js')).convertAgeGender(dir),
+    int8: INT8.ageGender,
     runner: async () => (await import('../pipeline/attributes/age-gender-faceapi.js')).createFaceApiAgeGenderPredictor,
   },
   {
@@ -78,6 +113,7 @@ export const MODELS: readonly ModelDefinition[] = [
     source: faceApiFiles('tiny_face_detector_model'),
     license: 'MIT (@vladmandic/face-api)',
     convert: async (dir) => (await import('../convert/faceapi/tiny-face-detector.js')).convertTinyFaceDetector(dir),
+    int8: INT8.tiny,
     runner: async () => (await import('../pipeline/detectors/tiny-face-detector.js')).createTinyFaceDetector,
   },
   {
@@ -87,6 +123,7 @@ export const MODELS: readonly ModelDefinition[] = [
     source: faceApiFiles('face_landmark_68_model'),
     license: 'MIT (@vladmandic/face-api)',
     convert: async (dir) => (await import('../convert/faceapi/landmarks-68.js')).convertLandmarks68(dir),
+    int8: INT8.landmarks,
     runner: async () => (await import('../pipeline/landmarks/landmarks-68-faceapi.js')).createFaceApiLandmarkFinder,
   },
   {
@@ -97,6 +134,7 @@ export const MODELS: readonly ModelDefinition[] = [
     source: faceApiFiles('age_gender_model'),
     license: 'MIT (@vladmandic/face-api); calibration fitted on UTKFace/All-Age-Faces dev (research licences, see docs/accuracy.md)',
     convert: async (dir) => (await import('../convert/faceapi/age-gender.js')).convertAgeGender(dir),
+    int8: INT8.ageGender,
     runner: async () => (await import('../pipeline/attributes/faceapi-age-gender-calibrated.js')).createCalibratedFaceApiAgeGenderPredictor,
   },
 ];

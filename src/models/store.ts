@@ -3,7 +3,9 @@
  * recording, for each model, the file's sha256, the source package, its
  * version and the hash of its source files, and the converter version.
  *
- * A model is converted once and then loaded from here. A missing, corrupted
+ * A model is converted once and then loaded from here. Each precision is
+ * its own entry and file (`<id>.onnx` for float32, `<id>.int8.onnx` for
+ * the quantised version, listed as `<id>@int8`), side by side. A missing, corrupted
  * (hash mismatch) or outdated entry is converted again. Writes go to a temp
  * file that is renamed into place, and a lock keeps two processes from
  * converting at once, so a process killed mid-way never leaves a model that
@@ -19,9 +21,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { CONVERTER_VERSION } from '../convert/converter-version.js';
+import { CONVERTER_VERSION, QUANTIZER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
 import type { ImportedEntry } from './imported-store.js';
+import type { Precision } from './precision.js';
 import type { ModelDefinition, Profile } from './registry.js';
 
 const require = createRequire(import.meta.url);
@@ -35,6 +38,15 @@ export interface ManifestEntry {
   sourceSha256: string;
   converterVersion: number;
   convertedAt: string;
+  /** `fp32` when absent (stores written before int8 models existed). */
+  precision?: Precision;
+  /** Set for int8 entries: the quantiser (and calibration table) version that made the file. */
+  quantizerVersion?: number;
+}
+
+/** The manifest key and file name of a model at a precision. */
+export function storeEntryName(id: string, precision: Precision): { key: string; file: string } {
+  return precision === 'fp32' ? { key: id, file: `${id}.onnx` } : { key: `${id}@${precision}`, file: `${id}.${precision}.onnx` };
 }
 
 export interface Manifest {
@@ -52,6 +64,7 @@ export interface StoredModel {
   id: string;
   path: string;
   sha256: string;
+  precision: Precision;
   /** True when this call converted the model (it was missing, corrupted or outdated). */
   converted: boolean;
 }
@@ -166,11 +179,12 @@ export class ModelStore {
   }
 
   /** Why a stored model cannot be used as it is, or 'ok' (with its file's hash). */
-  async status(model: ModelDefinition, manifest?: Manifest): Promise<{ status: ModelStatus; entry?: ManifestEntry; reason?: string }> {
-    const entry = (manifest ?? (await this.readManifest())).models[model.id];
+  async status(model: ModelDefinition, manifest?: Manifest, precision: Precision = 'fp32'): Promise<{ status: ModelStatus; entry?: ManifestEntry; reason?: string }> {
+    const { key, file } = storeEntryName(model.id, precision);
+    const entry = (manifest ?? (await this.readManifest())).models[key];
     if (!entry) return { status: 'missing', reason: 'not in the store yet' };
     // A hand-edited manifest may point a model at another model's file (whose hash matches).
-    if (entry.file !== `${model.id}.onnx`) return { status: 'corrupted', entry, reason: `${MANIFEST} lists ${entry.file} for it` };
+    if (entry.file !== file) return { status: 'corrupted', entry, reason: `${MANIFEST} lists ${entry.file} for it` };
     let fileSha256: string;
     try {
       fileSha256 = (await hashFile(createHash('sha256'), path.join(this.dir, entry.file))).digest('hex');
@@ -179,24 +193,28 @@ export class ModelStore {
     }
     if (fileSha256 !== entry.sha256) return { status: 'corrupted', entry, reason: `${entry.file} does not match its sha256` };
     if (entry.converterVersion !== CONVERTER_VERSION) return { status: 'outdated', entry, reason: `converted by converter v${entry.converterVersion}, now v${CONVERTER_VERSION}` };
+    if (precision === 'int8' && entry.quantizerVersion !== QUANTIZER_VERSION) {
+      return { status: 'outdated', entry, reason: `quantised by quantiser v${entry.quantizerVersion}, now v${QUANTIZER_VERSION}` };
+    }
     const folder = sourceFolder(model);
     if (entry.sourceSha256 !== (await sourceHash(model, folder))) return { status: 'outdated', entry, reason: `${model.source.package} has changed` };
     return { status: 'ok', entry };
   }
 
-  /** The stored model, converting it first when it is missing, corrupted or outdated. */
-  async ensure(model: ModelDefinition): Promise<StoredModel> {
-    const first = await this.status(model);
+  /** The stored model at `precision`, converting it first when it is missing, corrupted or outdated. */
+  async ensure(model: ModelDefinition, precision: Precision = 'fp32'): Promise<StoredModel> {
+    if (precision === 'int8' && !model.int8) throw new RangeError(`${model.id} has no int8 version; use precision fp32`);
+    const first = await this.status(model, undefined, precision);
     if (first.status === 'ok' && first.entry) return this.stored(model, first.entry, false);
     return this.withLock(async () => {
       // Another process may have converted it while we waited for the lock.
       const manifest = await this.readManifest();
-      const again = await this.status(model, manifest);
+      const again = await this.status(model, manifest, precision);
       if (again.status === 'ok' && again.entry) return this.stored(model, again.entry, false);
-      this.log(`model store: converting ${model.id} (${again.reason})`);
-      const entry = await this.convert(model);
+      this.log(`model store: converting ${model.id}${precision === 'fp32' ? '' : ` to ${precision}`} (${again.reason})`);
+      const entry = await this.convert(model, precision);
       const latest = await this.readManifest();
-      latest.models[model.id] = entry;
+      latest.models[storeEntryName(model.id, precision).key] = entry;
       await writeAtomically(path.join(this.dir, MANIFEST), `${JSON.stringify(latest, null, 2)}\n`);
       return this.stored(model, entry, true);
     });
@@ -206,27 +224,32 @@ export class ModelStore {
    * Where the store says the model is, without checking its hash: lets the
    * caller start loading while `ensure` verifies. Undefined when not listed.
    */
-  async peek(model: ModelDefinition): Promise<StoredModel | undefined> {
-    const entry = (await this.readManifest()).models[model.id];
+  async peek(model: ModelDefinition, precision: Precision = 'fp32'): Promise<StoredModel | undefined> {
+    const entry = (await this.readManifest()).models[storeEntryName(model.id, precision).key];
     return entry && this.stored(model, entry, false);
   }
 
   private stored(model: ModelDefinition, entry: ManifestEntry, converted: boolean): StoredModel {
-    return { id: model.id, path: path.join(this.dir, entry.file), sha256: entry.sha256, converted };
+    return { id: model.id, path: path.join(this.dir, entry.file), sha256: entry.sha256, precision: entry.precision ?? 'fp32', converted };
   }
 
-  private async convert(model: ModelDefinition): Promise<ManifestEntry> {
+  private async convert(model: ModelDefinition, precision: Precision): Promise<ManifestEntry> {
     const folder = sourceFolder(model);
     const started = performance.now();
     let bytes: Uint8Array;
     try {
       bytes = await model.convert(folder);
+      if (precision === 'int8') {
+        // Loaded only here: the quantiser and its calibration table are not needed to load stored models.
+        const { quantizeBuiltIn } = await import('../convert/quantize/quantize-builtin.js');
+        bytes = quantizeBuiltIn(model.id, model.int8!, bytes);
+      }
     } catch (cause) {
-      throw new FaceReadError('MODEL_UNAVAILABLE', `Converting ${model.id} from ${folder} failed: ${(cause as Error).message}`, { cause });
+      throw new FaceReadError('MODEL_UNAVAILABLE', `Converting ${model.id} (${precision}) from ${folder} failed: ${(cause as Error).message}`, { cause });
     }
-    const file = `${model.id}.onnx`;
+    const { file } = storeEntryName(model.id, precision);
     await writeAtomically(path.join(this.dir, file), bytes);
-    this.log(`model store: converted ${model.id} in ${Math.round(performance.now() - started)} ms (${(bytes.length / 1e6).toFixed(1)} MB)`);
+    this.log(`model store: converted ${model.id} (${precision}) in ${Math.round(performance.now() - started)} ms (${(bytes.length / 1e6).toFixed(1)} MB)`);
     return {
       file,
       sha256: sha256(bytes),
@@ -235,6 +258,8 @@ export class ModelStore {
       sourceSha256: await sourceHash(model, folder),
       converterVersion: CONVERTER_VERSION,
       convertedAt: new Date().toISOString(),
+      precision,
+      ...(precision === 'int8' ? { quantizerVersion: QUANTIZER_VERSION } : {}),
     };
   }
 
@@ -281,8 +306,11 @@ export class ModelStore {
   }
 
   /** Every model's manifest entry and status, for `faceread models list|verify`. */
-  async describe(models: readonly ModelDefinition[]): Promise<{ model: ModelDefinition; status: ModelStatus; entry?: ManifestEntry; reason?: string }[]> {
+  async describe(
+    models: readonly ModelDefinition[],
+    precision: Precision = 'fp32',
+  ): Promise<{ model: ModelDefinition; status: ModelStatus; entry?: ManifestEntry; reason?: string }[]> {
     const manifest = await this.readManifest();
-    return Promise.all(models.map(async (model) => ({ model, ...(await this.status(model, manifest)) })));
+    return Promise.all(models.map(async (model) => ({ model, ...(await this.status(model, manifest, precision)) })));
   }
 }

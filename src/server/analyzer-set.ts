@@ -87,7 +87,7 @@ export interface AnalyzerSet {
  */
 export function loadAnalyzerSet(
   described: readonly ProfileDescription[],
-  config: Pick<Readonly<ServerConfig>, 'modelDir' | 'poolSize' | 'extraPoolSize' | 'threads'>,
+  config: Pick<Readonly<ServerConfig>, 'modelDir' | 'poolSize' | 'extraPoolSize' | 'threads'> & Partial<Pick<ServerConfig, 'precision'>>,
   log: (message: string) => void,
 ): AnalyzerSet {
   let previous: Promise<unknown> = Promise.resolve();
@@ -101,6 +101,7 @@ export function loadAnalyzerSet(
         ...(config.modelDir ? { modelDir: config.modelDir } : {}),
         ...(poolSize ? { poolSize } : {}),
         ...(config.threads ? { intraOpThreads: config.threads } : {}),
+        ...(config.precision ? { precision: config.precision } : {}),
         log,
         ...(index === 0 ? { onWorkersStarting: workersStarted } : {}),
       }),

@@ -10,6 +10,7 @@
  *   config.maxUploadBytes; // 15728640 unless FACEREAD_MAX_UPLOAD_BYTES says otherwise
  */
 import { invalidOption } from '../errors.js';
+import { PRECISION_CHOICES, type PrecisionChoice } from '../models/precision.js';
 import { DEFAULT_PROFILE } from '../models/registry.js';
 
 export interface ServerConfig {
@@ -47,9 +48,11 @@ export interface ServerConfig {
   extraPoolSize: number;
   /** onnxruntime threads per worker thread, for every profile (null: the library's default). */
   threads: number | null;
+  /** Network precision for every profile: `auto` (int8 where it matched float32 on dev), `int8` or `fp32`. */
+  precision: PrecisionChoice;
 }
 
-type Kind = 'port' | 'positiveInteger' | 'nonNegativeInteger' | 'string' | 'optionalString' | 'list' | 'boolean' | 'logLevel' | 'optionalPositiveInteger';
+type Kind = 'port' | 'positiveInteger' | 'nonNegativeInteger' | 'string' | 'optionalString' | 'list' | 'boolean' | 'logLevel' | 'optionalPositiveInteger' | 'precision';
 
 interface Field {
   env: string;
@@ -80,6 +83,7 @@ export const SERVER_CONFIG_SCHEMA: { readonly [K in keyof ServerConfig]: Field }
   poolSize: { env: 'FACEREAD_POOL_SIZE', kind: 'optionalPositiveInteger', default: null, max: 64 },
   extraPoolSize: { env: 'FACEREAD_EXTRA_POOL_SIZE', kind: 'positiveInteger', default: 1, max: 64 },
   threads: { env: 'FACEREAD_THREADS', kind: 'optionalPositiveInteger', default: null, max: 64 },
+  precision: { env: 'FACEREAD_PRECISION', kind: 'precision', default: 'auto' },
 };
 
 /** Turns an environment string into the field's type (or throws INVALID_OPTION naming the variable). */
@@ -130,6 +134,9 @@ function check(name: string, field: Field, value: unknown): unknown {
       return value;
     case 'logLevel':
       if (typeof value !== 'string' || !LOG_LEVELS.includes(value)) throw invalidOption(name, `one of: ${LOG_LEVELS.join(', ')}`, value);
+      return value;
+    case 'precision':
+      if (!(PRECISION_CHOICES as readonly unknown[]).includes(value)) throw invalidOption(name, `one of: ${PRECISION_CHOICES.join(', ')}`, value);
       return value;
     case 'list':
       if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
