@@ -63,20 +63,25 @@ const FACE_API = '@vladmandic/face-api';
 
 /**
  * int8 settings, chosen with bench/int8-study.ts on held-out photo variants: p99.999 ranges were
- * closest to float32 on every network. Layers kept in float32 are those whose one-at-a-time
- * quantisation moved the outputs most and whose float32 version measurably helped.
+ * closest to float32 on every network. Defaults (`auto`) from `npm run bench:precision` and
+ * `faceread eval` on dev (docs/accuracy.md, 2026-12-02): int8 only where it is faster and the
+ * accuracy guard held.
  */
 const INT8 = {
+  // 2.5-2.9x faster; WIDER dev AP50 50.9% -> 51.1%, found faces unchanged or more.
   ssd: { calibration: 'faceapi-ssd-mobilenetv1', method: 'p99.999', keepFloat: [], isDefault: true },
   ageGender: {
     calibration: 'faceapi-age-gender',
     method: 'p99.999',
     // The first separable convolution: 0.64 -> 0.48 years mean age difference from float32 when kept.
     keepFloat: ['entry_flow/reduction_block_0/separable_conv0/depthwise/node', 'entry_flow/reduction_block_0/separable_conv0/pointwise/node'],
-    isDefault: true,
+    // Only 1.2-1.4x faster, and with it All-Age-Faces dev moved past the guard (docs/accuracy.md).
+    isDefault: false,
   },
-  landmarks: { calibration: 'faceapi-landmarks-68', method: 'p99.999', keepFloat: [], isDefault: true },
-  tiny: { calibration: 'faceapi-tiny-face-detector', method: 'p99.999', keepFloat: [], isDefault: true },
+  // Slower in int8 (0.93x): the ReLUs after the dense blocks' additions do not fold, so Q/DQ pairs cost more than they save.
+  landmarks: { calibration: 'faceapi-landmarks-68', method: 'p99.999', keepFloat: [], isDefault: false },
+  // Slower in int8 (0.65-0.70x): LeakyReLU and max pools between the convolutions run in float between Q/DQ pairs.
+  tiny: { calibration: 'faceapi-tiny-face-detector', method: 'p99.999', keepFloat: [], isDefault: false },
 } satisfies Record<string, Int8Spec>;
 const faceApiFiles = (stem: string) => ({
   package: FACE_API,
