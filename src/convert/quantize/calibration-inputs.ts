@@ -115,7 +115,7 @@ export async function recordCalibrationInputs(
   for (const photo of photos) {
     for (const variant of variants) {
       const image = await loadVariant(photo, variant);
-      await analyzeFaces(image, DEFAULT_ANALYZE_OPTIONS, runners);
+      await analyzeFaces({ image }, DEFAULT_ANALYZE_OPTIONS, runners);
       await tinyRunner.detect(image, { minScore: DEFAULT_ANALYZE_OPTIONS.minScore, maxFaces: DEFAULT_ANALYZE_OPTIONS.maxFaces });
     }
   }
