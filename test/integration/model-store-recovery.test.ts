@@ -11,7 +11,7 @@ const SAMPLE = path.join(FACEAPI_SAMPLE_DIR, 'sample1.jpg');
 test('an empty store is filled on first use; a corrupted model is converted again and never loaded', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'faceread-recovery-'));
   const logs: string[] = [];
-  const first = await createAnalyzer({ modelDir: dir, poolSize: 1, log: (m) => logs.push(m) });
+  const first = await createAnalyzer({ modelDir: dir, poolSize: 1, precision: 'fp32', log: (m) => logs.push(m) });
   assert.equal((await first.analyze(SAMPLE)).faces.length, 3);
   await first.close();
   assert.ok(logs.some((l) => /converting faceapi-ssd-mobilenetv1 \(not in the store yet\)/.test(l)));
@@ -22,7 +22,7 @@ test('an empty store is filled on first use; a corrupted model is converted agai
   bytes.fill(7, 1000, 200_000);
   await writeFile(file, bytes);
   logs.length = 0;
-  const second = await createAnalyzer({ modelDir: dir, poolSize: 1, log: (m) => logs.push(m) });
+  const second = await createAnalyzer({ modelDir: dir, poolSize: 1, precision: 'fp32', log: (m) => logs.push(m) });
   assert.equal((await second.analyze(SAMPLE)).faces.length, 3);
   await second.close();
   assert.ok(logs.some((l) => /converting faceapi-ssd-mobilenetv1 \(faceapi-ssd-mobilenetv1\.onnx does not match its sha256\)/.test(l)), logs.join('\n'));

@@ -24,7 +24,7 @@ const DETECTOR = 'faceapi-ssd-mobilenetv1';
 
 async function copyOfStore(): Promise<string> {
   // Fill the shared store first (converting it if a previous test run has not).
-  await (await createAnalyzer({ modelDir: TEST_STORE_DIR, poolSize: 1 })).close();
+  await (await createAnalyzer({ modelDir: TEST_STORE_DIR, poolSize: 1, precision: 'fp32' })).close();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'faceread-faults-'));
   await cp(TEST_STORE_DIR, dir, { recursive: true, filter: (source) => !source.endsWith('.lock') });
   return dir;
@@ -32,7 +32,7 @@ async function copyOfStore(): Promise<string> {
 
 async function analyzeWith(dir: string): Promise<{ faces: number; logs: string[] }> {
   const logs: string[] = [];
-  const analyzer = await createAnalyzer({ modelDir: dir, poolSize: 1, log: (m) => logs.push(m) });
+  const analyzer = await createAnalyzer({ modelDir: dir, poolSize: 1, precision: 'fp32', log: (m) => logs.push(m) });
   try {
     return { faces: (await analyzer.analyze(SAMPLE)).faces.length, logs };
   } finally {
@@ -95,7 +95,7 @@ describe('model store faults', { timeout: 300_000 }, () => {
     try {
       const analyzerUrl = pathToFileURL(path.resolve('dist/src/analyzer.js')).href;
       const script = `import { createAnalyzer } from '${analyzerUrl}';
-        const logs = []; const a = await createAnalyzer({ modelDir: process.argv[1], poolSize: 1, log: (m) => logs.push(m) });
+        const logs = []; const a = await createAnalyzer({ modelDir: process.argv[1], poolSize: 1, precision: 'fp32', log: (m) => logs.push(m) });
         const r = await a.analyze(process.argv[2]); await a.close(); console.log(JSON.stringify({ faces: r.faces.length, logs }));`;
       const run = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, dir, SAMPLE], { timeout: 240_000 });
       const outputs = (await Promise.all([run(), run()])).map((o) => JSON.parse(o.stdout.trim().split('\n').pop()!) as { faces: number; logs: string[] });
