@@ -18,7 +18,15 @@ import { convNodeNames, quantizeModel } from '../src/convert/quantize/quantize-m
 import { findModel } from '../src/models/registry.js';
 import { optimizedOpCounts } from '../test/helpers/optimized-graph.js';
 
-const { values } = parseArgs({ options: { model: { type: 'string', multiple: true }, method: { type: 'string' }, 'keep-max': { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', multiple: true },
+    method: { type: 'string' },
+    'keep-max': { type: 'string', default: '4' },
+    // Only compare these float32 sets (each a comma-separated list of Conv names, or a regular expression with `re:`).
+    keep: { type: 'string', multiple: true },
+  },
+});
 
 /** Variants the calibration never saw. */
 const HELD_OUT: readonly PhotoVariant[] = [
@@ -103,6 +111,14 @@ for (const id of ids) {
     return compare(id, fp32, await outputsOf(bytes, feeds));
   };
   console.log(`\n${id}: ${feeds.length} held-out inputs, ${convs.length} convolutions`);
+  if (values.keep) {
+    for (const set of values.keep) {
+      const keepFloat = set.startsWith('re:') ? convs.filter((c) => new RegExp(set.slice(3)).test(c)) : set.split(',').filter(Boolean);
+      const method = (values.method as RangeMethod | undefined) ?? 'p99.999';
+      console.log(`  keeping [${keepFloat.join(', ')}] (${method}): ${JSON.stringify((await run(method, keepFloat)).detail)}`);
+    }
+    continue;
+  }
   const methods: Record<string, unknown> = {};
   for (const method of RANGE_METHODS) {
     const result = await run(method, []);

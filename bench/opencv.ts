@@ -27,6 +27,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
 const MIN_SCORE = 0.5;
+// --int8: the networks are also imported with int8 versions, and FaceRead runs once more with them.
+const withInt8 = process.argv.includes('--int8');
 
 interface NetFiles {
   framework: 'caffe' | 'tensorflow';
@@ -73,8 +75,8 @@ function runOpenCv(nets: ReturnType<typeof networks>, threads: number): Run {
 }
 
 /** One photo at a time (latency), or `inFlight` photos at once over `poolSize` workers (throughput). */
-async function runFaceRead(modelDir: string, poolSize: number, intraOpThreads: number, inFlight: number): Promise<Run> {
-  const analyzer = await createAnalyzer({ profile: 'opencv-bench', modelDir, poolSize, intraOpThreads, defaults: { minScore: MIN_SCORE } });
+async function runFaceRead(modelDir: string, poolSize: number, intraOpThreads: number, inFlight: number, precision: 'fp32' | 'int8' = 'fp32'): Promise<Run> {
+  const analyzer = await createAnalyzer({ profile: 'opencv-bench', modelDir, poolSize, intraOpThreads, precision, defaults: { minScore: MIN_SCORE } });
   const photos = SAMPLE_PHOTOS.map((p) => readFileSync(p));
   for (const photo of photos) await analyzer.analyze(photo);
   const latencies: number[] = [];
@@ -91,7 +93,7 @@ async function runFaceRead(modelDir: string, poolSize: number, intraOpThreads: n
   }));
   const seconds = (performance.now() - started) / 1000;
   await analyzer.close();
-  return summarise('FaceRead (ONNX Runtime)', poolSize * intraOpThreads, `${poolSize} worker(s) x ${intraOpThreads} ORT thread(s), ${inFlight} in flight`, latencies, seconds, faces);
+  return summarise(`FaceRead (ONNX Runtime${precision === 'int8' ? ', int8' : ''})`, poolSize * intraOpThreads, `${poolSize} worker(s) x ${intraOpThreads} ORT thread(s), ${inFlight} in flight`, latencies, seconds, faces);
 }
 
 async function main(): Promise<void> {
@@ -107,12 +109,16 @@ async function main(): Promise<void> {
     format: nets[slot].framework,
     files: nets[slot].framework === 'tensorflow' ? [nets[slot].model, nets[slot].config] : [nets[slot].config, nets[slot].model],
   }));
-  await runImportCommand(requests, 'opencv-bench', modelDir);
+  await runImportCommand(requests, 'opencv-bench', modelDir, { int8: withInt8 });
   const runs: Run[] = [];
   for (const threads of [1, 2]) {
     runs.push(runOpenCv(nets, threads));
     runs.push(await runFaceRead(modelDir, 1, threads, 1));
     if (threads > 1) runs.push(await runFaceRead(modelDir, threads, 1, threads));
+    if (withInt8) {
+      runs.push(await runFaceRead(modelDir, 1, threads, 1, 'int8'));
+      if (threads > 1) runs.push(await runFaceRead(modelDir, threads, 1, threads, 'int8'));
+    }
   }
   console.log(`\n${SAMPLE_PHOTOS.length} photos x ${rounds} rounds; ${nets.weights}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}); load average ${os.loadavg()[0]!.toFixed(1)}`);
   console.log(`${'runtime'.padEnd(28)} ${'threads'.padStart(7)}  ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'photos/s'.padStart(9)} ${'faces'.padStart(6)}  setup`);
@@ -121,9 +127,11 @@ async function main(): Promise<void> {
   }
   for (const threads of [1, 2]) {
     const cv = runs.find((r) => r.runtime.startsWith('OpenCV') && r.threads === threads)!;
-    const fr = runs.filter((r) => r.runtime.startsWith('FaceRead') && r.threads === threads);
-    const best = Math.max(...fr.map((r) => r.photosPerSecond));
-    console.log(`${threads} thread(s): FaceRead ${(best / cv.photosPerSecond).toFixed(2)}x OpenCV's photos/s, p50 ${(cv.p50 / fr[0]!.p50).toFixed(2)}x lower`);
+    for (const int8 of withInt8 ? [false, true] : [false]) {
+      const fr = runs.filter((r) => r.runtime.startsWith('FaceRead') && r.runtime.includes('int8') === int8 && r.threads === threads);
+      const best = Math.max(...fr.map((r) => r.photosPerSecond));
+      console.log(`${threads} thread(s): FaceRead${int8 ? ' int8' : ''} ${(best / cv.photosPerSecond).toFixed(2)}x OpenCV's photos/s, p50 ${(cv.p50 / fr[0]!.p50).toFixed(2)}x lower`);
+    }
   }
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

@@ -28,6 +28,8 @@ export interface ImportRequest {
 
 export const DEFAULT_IMPORT_NAME = 'opencv-classic';
 
+const INT8_HELP = "also make int8 versions (ranges measured on face-api's demo photos, some seconds); used with --precision int8";
+
 /** Checks a profile name for imported models: new, short, kebab-case. */
 export function checkImportName(name: string): string {
   if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(name)) throw invalidOption('--name', 'a kebab-case name (a-z, 0-9, -; at most 48 characters)', name);
@@ -72,14 +74,22 @@ async function convertOne(request: ImportRequest): Promise<ImportedModelBytes> {
  * Converts every requested network and saves them with profile `name`.
  * Returns the exit code (0) after printing what was stored.
  */
-export async function runImportCommand(requests: readonly ImportRequest[], name: string, storeDir: string): Promise<number> {
+export async function runImportCommand(requests: readonly ImportRequest[], name: string, storeDir: string, options: { int8?: boolean } = {}): Promise<number> {
   if (requests.length === 0) throw invalidOption('models', 'at least one of --detector, --age, --gender', undefined);
   checkImportName(name);
   const started = performance.now();
   const converted: ImportedModelBytes[] = [];
   for (const request of requests) converted.push(await convertOne(request));
+  if (options.int8) {
+    const { quantizeImported } = await import('../convert/quantize/quantize-imported.js');
+    const int8 = await quantizeImported(converted);
+    for (const model of converted) model.int8 = int8.get(model.slot);
+  }
   const profile = await saveImport(new ModelStore(storeDir), name, converted, DEFAULT_PROFILE);
-  for (const model of converted) console.log(`${name}-${model.slot}: ${(model.bytes.length / 1e6).toFixed(1)} MB from ${model.sources.map((s) => s.path).join(' + ')}`);
+  for (const model of converted) {
+    const int8 = model.int8 ? ` (int8: ${(model.int8.length / 1e6).toFixed(1)} MB)` : '';
+    console.log(`${name}-${model.slot}: ${(model.bytes.length / 1e6).toFixed(1)} MB${int8} from ${model.sources.map((s) => s.path).join(' + ')}`);
+  }
   console.log(`profile ${name}: detector ${profile.detector}; attributes ${profile.attributes.join(', ')}`);
   console.error(`imported in ${Math.round(performance.now() - started)} ms into ${storeDir}; use it with --models ${name}`);
   return 0;
@@ -118,9 +128,10 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .addOption(pairOption('age', 'deploy_age.prototxt and age_net.caffemodel'))
     .addOption(pairOption('gender', 'deploy_gender.prototxt and gender_net.caffemodel'))
     .option('--name <profile>', 'profile name for --models', DEFAULT_IMPORT_NAME)
+    .option('--int8', INT8_HELP)
     .addOption(modelDirOption())
     .action(async (o) => {
-      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir);
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8 });
     });
   models
     .command('import-tf')
@@ -129,8 +140,9 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .addOption(pairOption('age', 'deploy_age.prototxt and age_net.caffemodel'))
     .addOption(pairOption('gender', 'deploy_gender.prototxt and gender_net.caffemodel'))
     .option('--name <profile>', 'profile name for --models', DEFAULT_IMPORT_NAME)
+    .option('--int8', INT8_HELP)
     .addOption(modelDirOption())
     .action(async (o) => {
-      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir);
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8 });
     });
 }

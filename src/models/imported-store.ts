@@ -13,9 +13,10 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { CONVERTER_VERSION } from '../convert/converter-version.js';
+import { CONVERTER_VERSION, QUANTIZER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
 import { KIND_FOR_SLOT, type ImportedSlot } from './imported.js';
+import type { Precision } from './precision.js';
 import { findProfile, type Profile } from './registry.js';
 import { sha256, type ModelStore, type StoredModel } from './store.js';
 
@@ -31,6 +32,8 @@ export interface ImportedEntry {
   sources: ImportedSource[];
   converterVersion: number;
   convertedAt: string;
+  /** The int8 version, when imported with `--int8` (ranges measured at import time). */
+  int8?: { file: string; sha256: string; quantizerVersion: number };
 }
 
 /** A stored model plus the kind whose runner drives it. */
@@ -42,6 +45,8 @@ export interface ImportedModelBytes {
   slot: ImportedSlot;
   bytes: Uint8Array;
   sources: ImportedSource[];
+  /** The int8 version's bytes, when one was made. */
+  int8?: Uint8Array;
 }
 
 /** The id an imported model gets inside profile `name`. */
@@ -61,7 +66,10 @@ export async function saveImport(store: ModelStore, name: string, models: readon
     ...(base.landmarks && !idOf('detector') ? { landmarks: base.landmarks } : {}),
   };
   const now = new Date().toISOString();
-  const files = models.map((m) => ({ file: `${importedModelId(name, m.slot)}.onnx`, bytes: m.bytes }));
+  const files = models.flatMap((m) => [
+    { file: `${importedModelId(name, m.slot)}.onnx`, bytes: m.bytes },
+    ...(m.int8 ? [{ file: `${importedModelId(name, m.slot)}.int8.onnx`, bytes: m.int8 }] : []),
+  ]);
   await store.putFiles(files, (manifest) => {
     const imported = (manifest.imported ??= {});
     for (const m of models) {
@@ -72,6 +80,7 @@ export async function saveImport(store: ModelStore, name: string, models: readon
         sources: m.sources,
         converterVersion: CONVERTER_VERSION,
         convertedAt: now,
+        ...(m.int8 ? { int8: { file: `${importedModelId(name, m.slot)}.int8.onnx`, sha256: sha256(m.int8), quantizerVersion: QUANTIZER_VERSION } } : {}),
       };
     }
     (manifest.profiles ??= {})[name] = profile;
@@ -94,12 +103,16 @@ export async function importedEntries(store: ModelStore): Promise<Record<string,
   return (await store.manifest()).imported ?? {};
 }
 
-/** The imported model's file after checking its sha256; MODEL_UNAVAILABLE with the fix otherwise. */
-export async function verifyImported(store: ModelStore, id: string, check = true): Promise<StoredImportedModel> {
+/**
+ * The imported model's file after checking its sha256; MODEL_UNAVAILABLE with the fix otherwise.
+ * `int8` gives its int8 file when it was imported with one, else the float32 file.
+ */
+export async function verifyImported(store: ModelStore, id: string, check = true, precision: Precision = 'fp32'): Promise<StoredImportedModel> {
   const entry = (await store.manifest()).imported?.[id];
   const fix = 'Possible fix: run `faceread models import-caffe` (or import-tf) again with the original files.';
   if (!entry) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model ${id} is not in the store ${store.dir}. ${fix}`);
-  const file = path.join(store.dir, entry.file);
+  const chosen = precision === 'int8' && entry.int8 ? { ...entry.int8, precision: 'int8' as const } : { file: entry.file, sha256: entry.sha256, precision: 'fp32' as const };
+  const file = path.join(store.dir, chosen.file);
   if (check) {
     let bytes: Buffer;
     try {
@@ -107,7 +120,7 @@ export async function verifyImported(store: ModelStore, id: string, check = true
     } catch (cause) {
       throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model file ${file} is missing. ${fix}`, { cause });
     }
-    if (sha256(bytes) !== entry.sha256) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model file ${file} does not match its sha256. ${fix}`);
+    if (sha256(bytes) !== chosen.sha256) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model file ${file} does not match its sha256. ${fix}`);
   }
-  return { id, path: file, sha256: entry.sha256, precision: 'fp32', converted: false, kind: entry.kind };
+  return { id, path: file, sha256: chosen.sha256, precision: chosen.precision, converted: false, kind: entry.kind };
 }

@@ -5,7 +5,7 @@
  */
 import { FaceReadError } from '../errors.js';
 import { findImportedProfile, importedProfiles, verifyImported } from './imported-store.js';
-import { modelPrecision, type PrecisionChoice } from './precision.js';
+import { modelPrecision, type Precision, type PrecisionChoice } from './precision.js';
 import { findModel, findProfile, MODELS, PROFILES, type Profile } from './registry.js';
 import { ModelStore, defaultStoreDir, type StoredModel } from './store.js';
 
@@ -37,6 +37,12 @@ function profileIds(profile: Profile): string[] {
 }
 
 const isBuiltIn = (id: string) => MODELS.some((m) => m.id === id);
+
+/**
+ * Imported OpenCV models answer as OpenCV does in float32, so `auto` keeps them there; `int8`
+ * uses their int8 file when they were imported with `--int8` (float32 otherwise).
+ */
+const importedPrecision = (choice: PrecisionChoice): Precision => (choice === 'int8' ? 'int8' : 'fp32');
 
 /** A built-in model's stored file at the precision `choice` gives it. */
 function builtIn(store: ModelStore, id: string, choice: PrecisionChoice, verify: boolean): Promise<StoredModel | undefined> {
@@ -71,8 +77,7 @@ export async function resolveStoredProfile(
   const profile = await lookUpProfile(profileName, store);
   // One at a time: conversions are CPU-bound and share the store's lock.
   const stored = new Map<string, StoredModel & { kind?: string }>();
-  // Imported models have no int8 version yet: they run in float32 whatever is asked.
-  for (const id of profileIds(profile)) stored.set(id, isBuiltIn(id) ? (await builtIn(store, id, precision, true))! : await verifyImported(store, id));
+  for (const id of profileIds(profile)) stored.set(id, isBuiltIn(id) ? (await builtIn(store, id, precision, true))! : await verifyImported(store, id, true, importedPrecision(precision)));
   return { ...arrange(profile, stored), converted: [...stored.values()].some((m) => m.converted) };
 }
 
@@ -82,7 +87,7 @@ export async function peekStoredProfile(profileName: string, modelDir = defaultS
   const profile = await lookUpProfile(profileName, store);
   const stored = new Map<string, StoredModel & { kind?: string }>();
   for (const id of profileIds(profile)) {
-    const found = isBuiltIn(id) ? await builtIn(store, id, precision, false) : await verifyImported(store, id, false).catch(() => undefined);
+    const found = isBuiltIn(id) ? await builtIn(store, id, precision, false) : await verifyImported(store, id, false, importedPrecision(precision)).catch(() => undefined);
     if (!found) return undefined;
     stored.set(id, found);
   }

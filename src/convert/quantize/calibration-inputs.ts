@@ -63,7 +63,7 @@ export async function loadVariant(file: string, variant: PhotoVariant): Promise<
 }
 
 /** A session that records (copies of) every feed it runs. */
-function recording(session: InferenceSession, feeds: Feeds[]): InferenceSession {
+export function recording(session: InferenceSession, feeds: Feeds[]): InferenceSession {
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
