@@ -25,6 +25,8 @@ const { values } = parseArgs({
     'keep-max': { type: 'string', default: '4' },
     // Only compare these float32 sets (each a comma-separated list of Conv names, or a regular expression with `re:`).
     keep: { type: 'string', multiple: true },
+    // SSD only: rank layers by their effect on the box encodings instead of the scores.
+    'box-score': { type: 'boolean', default: false },
   },
 });
 
@@ -54,7 +56,7 @@ function compare(id: string, fp32: Outputs, int8: Outputs): { score: number; det
         }
       }
     }
-    return { score: diff / n, detail: { scoreMAE: diff / n, boxEncodingMAE: boxDiff / (4 * n), thresholdFlips: flips, fp32Positives: positives } };
+    return { score: values['box-score'] ? boxDiff / (4 * n) : diff / n, detail: { scoreMAE: diff / n, boxEncodingMAE: boxDiff / (4 * n), thresholdFlips: flips, fp32Positives: positives } };
   }
   if (id === 'faceapi-tiny-face-detector') {
     let diff = 0, n = 0, flips = 0;

@@ -10,4 +10,4 @@ export const CONVERTER_VERSION = 1;
  * Bumped whenever the int8 quantiser's output changes (its code or the
  * calibration table), so stored int8 models are redone; float32 models keep.
  */
-export const QUANTIZER_VERSION = 1;
+export const QUANTIZER_VERSION = 2;

@@ -10,6 +10,8 @@ export interface CalibratedModel {
   /** Network inputs measured (photos for detectors, face crops for the face networks). */
   inputs: number;
   ranges: Record<string, TensorRanges>;
+  /** Per-channel bias corrections of the convs a model's int8 spec lists (bias-correction.ts). */
+  biasCorrections?: Record<string, number[]>;
 }
 
 export const CALIBRATION_RANGES: Readonly<Record<string, CalibratedModel>> = {
@@ -478,6 +480,14 @@ export const CALIBRATION_RANGES: Readonly<Record<string, CalibratedModel>> = {
     "p99.99": [-6.64287, 1.35567],
     "p99.999": [-6.64287, 1.35567]
    }
+  },
+  "biasCorrections": {
+   "Prediction/BoxPredictor_0/node": [-0.01882, 0.0002333, -0.02522, 0.05182, 0.04025, -0.02323, -0.005229, -0.01898, 0.006467, 0.0895, -0.01526, 0.004359, -0.05947, 0.01927, -0.1442],
+   "Prediction/BoxPredictor_1/node": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+   "Prediction/BoxPredictor_2/node": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+   "Prediction/BoxPredictor_3/node": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+   "Prediction/BoxPredictor_4/node": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+   "Prediction/BoxPredictor_5/node": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
   }
  },
  "faceapi-landmarks-68": {

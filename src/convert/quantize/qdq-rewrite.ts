@@ -21,6 +21,8 @@ export interface QdqPlan {
   convs: ReadonlySet<string>;
   /** The [low, high] range of every tensor a quantised convolution reads or writes (after its activation). */
   rangeOf(tensor: string): readonly [number, number];
+  /** Per-channel amounts added to a conv's float bias before it is quantised (bias-correction.ts). */
+  biasCorrection?(conv: string): ArrayLike<number> | undefined;
 }
 
 export interface QdqSummary {
@@ -105,7 +107,13 @@ export function rewriteToQdq(graph: ModelGraph, plan: QdqPlan): QdqSummary {
     added.push(ModelGraph.node('DequantizeLinear', [wq, wScale, wZero], [wDq], graph.uniqueName(`${conv.name}/w_DequantizeLinear`), axis));
     const inputs = [dq, wDq];
     if (biasName) {
-      const b = quantizeBias(graph.floatInitializer(biasName).data, params.scale, w.scales);
+      const bias = graph.floatInitializer(biasName).data;
+      const correction = plan.biasCorrection?.(conv.name);
+      if (correction) {
+        if (correction.length !== bias.length) throw new RangeError(`Bias correction of ${conv.name} has ${correction.length} values for ${bias.length} channels`);
+        for (let c = 0; c < bias.length; c++) bias[c]! += correction[c]!;
+      }
+      const b = quantizeBias(bias, params.scale, w.scales);
       const bq = graph.addInitializer(`${conv.name}/b_int32`, b.values, [channels]);
       const bScale = graph.addInitializer(`${conv.name}/b_scale`, b.scales, [channels]);
       const bZero = graph.addInitializer(`${conv.name}/b_zero_point`, new Int32Array(channels), [channels]);

@@ -14,5 +14,9 @@ import { quantizeModel } from './quantize-model.js';
 export function quantizeBuiltIn(id: string, spec: Int8Spec, fp32: Uint8Array): Uint8Array {
   const calibrated = CALIBRATION_RANGES[spec.calibration];
   if (!calibrated) throw new RangeError(`No calibrated activation ranges for ${id} (key "${spec.calibration}"). Run \`npm run calibrate:int8\`.`);
-  return quantizeModel(fp32, calibrated.ranges, { method: spec.method, keepFloat: spec.keepFloat }).bytes;
+  for (const conv of spec.correctBias ?? []) {
+    if (!calibrated.biasCorrections?.[conv]) throw new RangeError(`No measured bias correction for ${conv} of ${id}. Run \`npm run calibrate:int8\`.`);
+  }
+  const biasCorrections = Object.fromEntries((spec.correctBias ?? []).map((conv) => [conv, calibrated.biasCorrections![conv]!]));
+  return quantizeModel(fp32, calibrated.ranges, { method: spec.method, keepFloat: spec.keepFloat, biasCorrections }).bytes;
 }

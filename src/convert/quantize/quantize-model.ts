@@ -18,6 +18,8 @@ export interface QuantizeOptions {
   keepFloat: readonly string[];
   /** Tensors quantised to their full min/max whatever `method` says (the network's input pixels). */
   fullRange?: readonly string[];
+  /** Per-channel bias corrections by Conv node name (measured by bias-correction.ts). */
+  biasCorrections?: Readonly<Record<string, ArrayLike<number>>>;
 }
 
 /** The names of every Conv node with constant weights, in graph order. */
@@ -54,6 +56,7 @@ export function quantizeModel(fp32: Uint8Array, ranges: Readonly<Record<string, 
       if (!measured) throw new RangeError(`No calibrated range for tensor "${tensor}": the calibration table is out of date. Run \`npm run calibrate:int8\`.`);
       return measured[fullRange.has(tensor) ? 'minmax' : options.method];
     },
+    biasCorrection: (conv) => options.biasCorrections?.[conv],
   });
   return { bytes: graph.encode(), summary };
 }

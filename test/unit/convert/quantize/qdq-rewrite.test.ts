@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ort from 'onnxruntime-node';
 import { GraphBuilder, int, ints } from '../../../../src/convert/onnx/graph-builder.js';
+import { measureBiasCorrections } from '../../../../src/convert/quantize/bias-correction.js';
 import { ModelGraph } from '../../../../src/convert/quantize/model-graph.js';
 import { collectRanges } from '../../../../src/convert/quantize/collect-ranges.js';
 import { quantizeModel } from '../../../../src/convert/quantize/quantize-model.js';
@@ -80,6 +81,24 @@ describe('rewriteToQdq on a small Conv -> ReLU6 -> depthwise Conv graph', async 
       scale = Math.max(scale, Math.abs(a[i]!));
     }
     assert.ok(worst < 0.05 * scale, `largest difference ${worst} against values up to ${scale}`);
+  });
+
+  it('adds a measured bias correction before quantising the bias, and measures one that shrinks the shift', async () => {
+    const correction = Array.from({ length: 8 }, (_, c) => (c - 4) / 10);
+    const corrected = ModelGraph.decode(quantizeModel(fp32, ranges, { method: 'minmax', keepFloat: [], biasCorrections: { 'conv2/node': correction } }).bytes);
+    const plain = ModelGraph.decode(bytes);
+    const dequantized = (g: ModelGraph) => {
+      const values = new Int32Array(Uint8Array.from(g.graph.initializer.find((i) => i.name === 'conv2/node/b_int32')!.rawData as Uint8Array).buffer);
+      const scales = g.floatInitializer('conv2/node/b_scale').data;
+      return [...values].map((v, c) => v * scales[c]!);
+    };
+    dequantized(corrected).forEach((v, c) => assert.ok(Math.abs(v - dequantized(plain)[c]! - correction[c]!) < 1e-3, `channel ${c}: ${v} against ${dequantized(plain)[c]} + ${correction[c]}`));
+    const measured = await measureBiasCorrections(fp32, bytes, ['conv2/node'], [feed(10), feed(11)]);
+    assert.equal(measured['conv2/node']!.length, 8);
+    const fixed = quantizeModel(fp32, ranges, { method: 'minmax', keepFloat: [], biasCorrections: measured }).bytes;
+    const again = await measureBiasCorrections(fp32, fixed, ['conv2/node'], [feed(10), feed(11)]);
+    const size = (xs: number[]) => xs.reduce((a, x) => a + Math.abs(x), 0);
+    assert.ok(size(again['conv2/node']!) <= size(measured['conv2/node']!) + 1e-6, `${again['conv2/node']} after ${measured['conv2/node']}`);
   });
 
   it('names a tensor the calibration table lacks', () => {
