@@ -42,7 +42,12 @@ export interface ManifestEntry {
   precision?: Precision;
   /** Set for int8 entries: the quantiser (and calibration table) version that made the file. */
   quantizerVersion?: number;
+  /** Set for int8 entries: hash of the registry's int8 settings (range method, float layers, ...) it was made with. */
+  int8SpecSha256?: string;
 }
+
+/** Hash of a model's int8 settings, so a changed setting redoes its int8 file. */
+const int8SpecHash = (model: ModelDefinition): string => createHash('sha256').update(JSON.stringify(model.int8 ?? null)).digest('hex');
 
 /** The manifest key and file name of a model at a precision. */
 export function storeEntryName(id: string, precision: Precision): { key: string; file: string } {
@@ -196,6 +201,7 @@ export class ModelStore {
     if (precision === 'int8' && entry.quantizerVersion !== QUANTIZER_VERSION) {
       return { status: 'outdated', entry, reason: `quantised by quantiser v${entry.quantizerVersion}, now v${QUANTIZER_VERSION}` };
     }
+    if (precision === 'int8' && entry.int8SpecSha256 !== int8SpecHash(model)) return { status: 'outdated', entry, reason: 'its int8 settings have changed' };
     const folder = sourceFolder(model);
     if (entry.sourceSha256 !== (await sourceHash(model, folder))) return { status: 'outdated', entry, reason: `${model.source.package} has changed` };
     return { status: 'ok', entry };
@@ -259,7 +265,7 @@ export class ModelStore {
       converterVersion: CONVERTER_VERSION,
       convertedAt: new Date().toISOString(),
       precision,
-      ...(precision === 'int8' ? { quantizerVersion: QUANTIZER_VERSION } : {}),
+      ...(precision === 'int8' ? { quantizerVersion: QUANTIZER_VERSION, int8SpecSha256: int8SpecHash(model) } : {}),
     };
   }
 
