@@ -49,6 +49,6 @@ export async function verifyModels(storeDir: string): Promise<number> {
       console.log(`${`${model.id}${precision === 'fp32' ? '' : ` (${precision})`}`.padEnd(28)} ${status}${reason ? ` (${reason})` : ''}`);
     }
   }
-  if (bad > 0) console.log(`\n${bad} model(s) need converting again: run \`faceread models prepare\` (it redoes them).`);
+  if (bad > 0) console.log(`\n${bad} model(s) need converting again: run \`faceread models prepare\` (with \`--precision int8\` for int8 files; it redoes them).`);
   return bad > 0 ? 1 : 0;
 }

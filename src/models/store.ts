@@ -251,7 +251,7 @@ export class ModelStore {
         bytes = quantizeBuiltIn(model.id, model.int8!, bytes);
       }
     } catch (cause) {
-      throw new FaceReadError('MODEL_UNAVAILABLE', `Converting ${model.id} (${precision}) from ${folder} failed: ${(cause as Error).message}`, { cause });
+      throw new FaceReadError('MODEL_UNAVAILABLE', `Converting ${model.id}${precision === 'fp32' ? '' : ` to ${precision}`} from ${folder} failed: ${(cause as Error).message}`, { cause });
     }
     const { file } = storeEntryName(model.id, precision);
     await writeAtomically(path.join(this.dir, file), bytes);
