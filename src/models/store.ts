@@ -16,7 +16,8 @@
  *   const { path } = await store.ensure(findModel('faceapi-age-gender'));
  */
 import { createHash, type Hash } from 'node:crypto';
-import { access, constants, mkdir, readFile, rename, rm, open } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, rename, rm, open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,20 @@ export interface ManifestEntry {
   quantizerVersion?: number;
   /** Set for int8 entries: hash of the registry's int8 settings (range method, float layers, ...) it was made with. */
   int8SpecSha256?: string;
+  /** The file's size and modification time when it was written, for the quick check at start-up. */
+  written?: { size: number; mtimeMs: number };
+  /** Bytes of the source files hashed into sourceSha256, for the quick check. */
+  sourceBytes?: number;
 }
+
+/**
+ * How `status` checks a stored model. `quick` (every start-up) trusts a file whose size and
+ * modification time are those recorded when it was written, and a source package of the same
+ * version and size; `thorough` (`faceread models verify`, and any entry that fails the quick
+ * check) hashes both. Hashing the 22 MB detector and its sources took ~50 ms of the main thread
+ * at every start.
+ */
+export type CheckDepth = 'quick' | 'thorough';
 
 /** Hash of a model's int8 settings, so a changed setting redoes its int8 file. */
 const int8SpecHash = (model: ModelDefinition): string => createHash('sha256').update(JSON.stringify(model.int8 ?? null)).digest('hex');
@@ -121,6 +135,16 @@ function sourcePackageVersion(model: ModelDefinition): string {
   return String(json.version);
 }
 
+/** Total size of a model's source files (undefined when one cannot be read: the hash check then says why). */
+async function sourceBytes(model: ModelDefinition, folder: string): Promise<number | undefined> {
+  try {
+    const sizes = await Promise.all(model.source.files.map(async (file) => (await stat(path.join(folder, file))).size));
+    return sizes.reduce((sum, size) => sum + size, 0);
+  } catch {
+    return undefined;
+  }
+}
+
 async function sourceHash(model: ModelDefinition, folder: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of model.source.files) {
@@ -184,17 +208,32 @@ export class ModelStore {
   }
 
   /** Why a stored model cannot be used as it is, or 'ok' (with its file's hash). */
-  async status(model: ModelDefinition, manifest?: Manifest, precision: Precision = 'fp32'): Promise<{ status: ModelStatus; entry?: ManifestEntry; reason?: string }> {
+  async status(
+    model: ModelDefinition,
+    manifest?: Manifest,
+    precision: Precision = 'fp32',
+    depth: CheckDepth = 'thorough',
+  ): Promise<{ status: ModelStatus; entry?: ManifestEntry; reason?: string }> {
     const { key, file } = storeEntryName(model.id, precision);
     const entry = (manifest ?? (await this.readManifest())).models[key];
     if (!entry) return { status: 'missing', reason: 'not in the store yet' };
     // A hand-edited manifest may point a model at another model's file (whose hash matches).
     if (entry.file !== file) return { status: 'corrupted', entry, reason: `${MANIFEST} lists ${entry.file} for it` };
-    let fileSha256: string;
+    const filePath = path.join(this.dir, entry.file);
+    let fileStat: Stats;
     try {
-      fileSha256 = (await hashFile(createHash('sha256'), path.join(this.dir, entry.file))).digest('hex');
+      fileStat = await stat(filePath);
     } catch {
       return { status: 'missing', entry, reason: `${entry.file} is missing` };
+    }
+    const unchanged = depth === 'quick' && entry.written?.size === fileStat.size && entry.written.mtimeMs === fileStat.mtimeMs;
+    let fileSha256 = entry.sha256;
+    if (!unchanged) {
+      try {
+        fileSha256 = (await hashFile(createHash('sha256'), filePath)).digest('hex');
+      } catch {
+        return { status: 'missing', entry, reason: `${entry.file} is missing` };
+      }
     }
     if (fileSha256 !== entry.sha256) return { status: 'corrupted', entry, reason: `${entry.file} does not match its sha256` };
     if (entry.converterVersion !== CONVERTER_VERSION) return { status: 'outdated', entry, reason: `converted by converter v${entry.converterVersion}, now v${CONVERTER_VERSION}` };
@@ -203,14 +242,15 @@ export class ModelStore {
     }
     if (precision === 'int8' && entry.int8SpecSha256 !== int8SpecHash(model)) return { status: 'outdated', entry, reason: 'its int8 settings have changed' };
     const folder = sourceFolder(model);
-    if (entry.sourceSha256 !== (await sourceHash(model, folder))) return { status: 'outdated', entry, reason: `${model.source.package} has changed` };
+    const sameSource = unchanged && entry.sourceVersion === sourcePackageVersion(model) && entry.sourceBytes === (await sourceBytes(model, folder));
+    if (!sameSource && entry.sourceSha256 !== (await sourceHash(model, folder))) return { status: 'outdated', entry, reason: `${model.source.package} has changed` };
     return { status: 'ok', entry };
   }
 
   /** The stored model at `precision`, converting it first when it is missing, corrupted or outdated. */
   async ensure(model: ModelDefinition, precision: Precision = 'fp32'): Promise<StoredModel> {
     if (precision === 'int8' && !model.int8) throw new RangeError(`${model.id} has no int8 version; use precision fp32`);
-    const first = await this.status(model, undefined, precision);
+    const first = await this.status(model, undefined, precision, 'quick');
     if (first.status === 'ok' && first.entry) return this.stored(model, first.entry, false);
     return this.withLock(async () => {
       // Another process may have converted it while we waited for the lock.
@@ -255,6 +295,7 @@ export class ModelStore {
     }
     const { file } = storeEntryName(model.id, precision);
     await writeAtomically(path.join(this.dir, file), bytes);
+    const { size, mtimeMs } = await stat(path.join(this.dir, file));
     this.log(`model store: converted ${model.id} (${precision}) in ${Math.round(performance.now() - started)} ms (${(bytes.length / 1e6).toFixed(1)} MB)`);
     return {
       file,
@@ -262,6 +303,8 @@ export class ModelStore {
       sourcePackage: model.source.package,
       sourceVersion: sourcePackageVersion(model),
       sourceSha256: await sourceHash(model, folder),
+      sourceBytes: await sourceBytes(model, folder),
+      written: { size, mtimeMs },
       converterVersion: CONVERTER_VERSION,
       convertedAt: new Date().toISOString(),
       precision,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ModelStore, sha256 } from '../../../src/models/store.js';
@@ -71,6 +71,30 @@ test('a corrupted, deleted or unlisted model is converted again and said so', as
   await store.ensure(model);
   assert.equal(calls.count, 4);
   assert.ok(logs.some((l) => /manifest.json is unreadable/.test(l)));
+  await cleanup();
+});
+
+test('start-up trusts a file of the recorded size and time; verify (thorough) hashes it anyway', async () => {
+  const { dir, cleanup } = await tempStore();
+  const { model, calls } = countingModel();
+  const store = new ModelStore(dir);
+  const { path: file } = await store.ensure(model);
+  const entry = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')).models['test-model'];
+  const { size, mtimeMs } = await stat(file);
+  assert.deepEqual(entry.written, { size, mtimeMs });
+  // Same length, other bytes, and a time the manifest agrees with (as if the old time were put back):
+  // only hashing can tell.
+  await writeFile(file, 'onnx bytes #9');
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+  manifest.models['test-model'].written.mtimeMs = (await stat(file)).mtimeMs;
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  assert.equal((await store.ensure(model)).converted, false, 'quick check: size and time match');
+  const [described] = await store.describe([model]);
+  assert.equal(described!.status, 'corrupted', 'thorough check: the hash differs');
+  // A file written again (new time) is hashed at start-up too.
+  await writeFile(file, 'onnx bytes #9');
+  assert.equal((await store.ensure(model)).converted, true);
+  assert.equal(calls.count, 2);
   await cleanup();
 });
 
