@@ -6,7 +6,7 @@
  * the profile, the HTTP app, then the first photos and a run of photos four at
  * a time (onnxruntime's arena, libvips and pixel buffers, V8 garbage).
  * Writes bench/results/memory-<date>.json.
- *   npm run bench:memory -- [--profile default] [--precision auto]
+ *   npm run bench:memory -- [--profile default]   (FACEREAD_PRECISION=int8 for the int8 networks)
  */
 import { spawnSync } from 'node:child_process';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
@@ -46,7 +46,7 @@ await mark('onnxruntime-node');
 const { resolveStoredProfile } = await import('../src/models/prepare.js');
 const { createSession } = await import('../src/engine/session-options.js');
 const { ANALYZER_DEFAULTS } = await import('../src/analyzer.js');
-const files = await resolveStoredProfile(values.profile!);
+const files = await resolveStoredProfile(values.profile!, undefined, undefined, ANALYZER_DEFAULTS.precision);
 const refs = [files.detector, ...(files.landmarks ? [files.landmarks] : []), ...files.attributes];
 const sessions = [];
 for (const ref of refs) {
@@ -77,7 +77,7 @@ const hwm = Number(/VmHWM:\s+(\d+)/.exec(await readFile('/proc/self/status', 'ut
 await app.close();
 await analyzer.close();
 
-console.log(`malloc settings: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || '(glibc defaults)'}`);
+console.log(`precision: ${ANALYZER_DEFAULTS.precision}; malloc settings: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || '(glibc defaults)'}`);
 console.log('| part | adds MB | RSS MB |');
 console.log('| --- | --- | --- |');
 for (const row of rows) console.log(`| ${row.part} | ${row.addedMb.toFixed(1)} | ${row.rssMb.toFixed(1)} |`);
