@@ -115,12 +115,12 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
   const inTurn = oneAtATime();
   return async (task) => {
     if ('warmup' in task) return null;
-    // Test-only (fault tests set it): a photo exactly this wide makes the worker die as a crash
-    // would. Killing a worker from outside is no substitute: inside onnxruntime it aborts the process.
     try {
       const started = performance.now();
       const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
       const decoded = await decodeImage(bytes, { ...task.decode, detectorSide: runners.detector.runner.inputSide });
+      // Test-only (fault tests set it): a photo exactly this wide makes the worker die as a crash
+      // would. Killing a worker from outside is no substitute: inside onnxruntime it aborts the process.
       if (exitWidth > 0 && decoded.original.width === exitWidth) process.exit(70);
       const decodeMs = performance.now() - started;
       const photo: PhotoPixels = { image: decoded.image };
