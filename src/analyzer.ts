@@ -196,7 +196,8 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     return pool;
   };
 
-  // The decoder loads on this thread while the workers load their models on theirs.
+  // sharp is mapped on this thread while the workers load their models: their own import of it
+  // then finds libvips mapped, and this thread draws annotated photos with it.
   const decoderLoaded = loadSharp();
   decoderLoaded.catch(() => {}); // awaited below, after the workers; a failure is reported there
   // Workers start loading the files the manifest lists while their hashes are checked; if the

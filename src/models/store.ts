@@ -98,8 +98,8 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /**
- * Feeds a file to `hash` in chunks: every start checks the stored models' hashes, and reading a
- * 22 MB model whole would leave that much garbage in the process for the collector to find.
+ * Feeds a file to `hash` in chunks: reading a 22 MB model whole to hash it would leave that much
+ * garbage in the process for the collector to find.
  */
 async function hashFile(hash: Hash, file: string): Promise<Hash> {
   const handle = await open(file, 'r');
