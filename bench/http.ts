@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { SERVICE_ENV } from './child-json.js';
+import { treeCpuMs, treeMinorFaults, treePeakRssMb, treeRssMb } from './process-tree.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,12 +57,8 @@ interface LevelResult {
   minorFaultsPerPhoto: number;
 }
 
-/** Minor faults and CPU milliseconds (user + system, all threads) of a process so far. */
-async function procCounters(pid: number): Promise<{ minorFaults: number; cpuMs: number }> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  const ticksMs = 1000 / 100; // USER_HZ is 100 on Linux
-  return { minorFaults: Number(fields[7]), cpuMs: (Number(fields[11]) + Number(fields[12])) * ticksMs };
-}
+/** Minor faults and CPU milliseconds (user + system, all threads) of the server so far. */
+const procCounters = (pid: number) => ({ minorFaults: treeMinorFaults(pid), cpuMs: treeCpuMs(pid) });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,12 +66,6 @@ function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const text = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN);
-  return kb / 1024;
 }
 
 async function eventLoopP99Ms(): Promise<number | null> {
@@ -112,7 +103,7 @@ function probeHealth(): { stop(): Promise<number[]> } {
 async function runLevel(connections: number, bodies: Buffer[], pid: number): Promise<LevelResult> {
   await eventLoopP99Ms(); // resets the server's event-loop histogram
   const health = probeHealth();
-  const before = await procCounters(pid);
+  const before = procCounters(pid);
   const result = await autocannon({
     url: base,
     connections,
@@ -120,7 +111,7 @@ async function runLevel(connections: number, bodies: Buffer[], pid: number): Pro
     timeout: 30,
     requests: bodies.map((body) => ({ method: 'POST', path: '/api/analyze', headers: { 'content-type': 'image/jpeg' }, body })),
   });
-  const after = await procCounters(pid);
+  const after = procCounters(pid);
   const healthTimes = await health.stop();
   const loopIntervalP99 = await eventLoopP99Ms();
   const statusCodes: Record<string, number> = {};
@@ -139,7 +130,7 @@ async function runLevel(connections: number, bodies: Buffer[], pid: number): Pro
     healthzMs: { p50: percentile(healthTimes, 50), p99: percentile(healthTimes, 99), max: Math.max(...healthTimes), samples: healthTimes.length },
     eventLoopIntervalP99Ms: loopIntervalP99,
     eventLoopDelayP99Ms: loopIntervalP99 === null ? null : Math.max(0, loopIntervalP99 - EVENT_LOOP_SAMPLING_MS),
-    serverRssMb: await procStatus(pid, 'VmRSS'),
+    serverRssMb: treeRssMb(pid),
     cpuMsPerPhoto: (after.cpuMs - before.cpuMs) / Math.max(1, served),
     minorFaultsPerPhoto: (after.minorFaults - before.minorFaults) / Math.max(1, served),
   };
@@ -177,7 +168,7 @@ async function main(): Promise<void> {
       results.push(level);
       console.log(`${level.throughputPerS.toFixed(1)} photos/s (2xx)`);
     }
-    const peakRssMb = await procStatus(child.pid!, 'VmHWM');
+    const peakRssMb = treePeakRssMb(child.pid!);
 
     console.log(`\nserver environment: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}`);
     console.log('clients | 2xx/s | p50 ms | p99 ms | 2xx  | non-2xx          | errors | healthz p50/p99 ms | loop delay p99 ms | RSS MB | CPU ms/photo | faults/photo');

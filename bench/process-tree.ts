@@ -77,6 +77,12 @@ export function treeCpuMs(pid: number): number {
   return (ticks * 1000) / clockTicks();
 }
 
+/** Minor page faults of the tree's live processes so far (memory faulted in afresh, e.g. after malloc handed it back). */
+export function treeMinorFaults(pid: number): number {
+  // minflt is field 10 of stat; index 0 here is field 3.
+  return treePids(pid).reduce((sum, member) => sum + Number(statFields(member)?.[7] ?? 0), 0);
+}
+
 function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
