@@ -19,7 +19,7 @@ import { listBatches, unregisterBatch } from '../batch/batch-registry.js';
 import { formatStatus, readBatchStatus, type BatchStatus } from '../batch/batch-status.js';
 import { validateRedisUrl } from '../batch/redis-url.js';
 import { FaceReadError } from '../errors.js';
-import { createOutputWriter, type FileOutcome } from './output-formats.js';
+import { createOutputWriter, formatForFile, type FileOutcome } from './output-formats.js';
 
 /** An integer option parser for commander, worded like the rest of the CLI. */
 export function integerArgument(min: number, max: number) {
@@ -129,7 +129,9 @@ function toFileOutcome(outcome: BatchOutcome): FileOutcome {
   return 'result' in outcome ? { file: outcome.key, result: outcome.result } : { file: outcome.key, error: outcome.error };
 }
 
-async function runExport(name: string, o: { redis: string; format: 'ndjson' | 'csv'; output?: string }): Promise<number> {
+async function runExport(name: string, o: { redis: string; format?: 'ndjson' | 'csv'; output?: string }): Promise<number> {
+  // Without --format, an --output named *.csv gets CSV; anything else NDJSON.
+  const format = o.format ?? (o.output && formatForFile(o.output) === 'csv' ? 'csv' : 'ndjson');
   return withBatch(o.redis, name, async (batch) => {
     const { exportOutcomes } = await import('../batch/batch-export.js');
     const status = await readBatchStatus(batch);
@@ -137,7 +139,7 @@ async function runExport(name: string, o: { redis: string; format: 'ndjson' | 'c
       process.stderr.write(`faceread: batch ${name} is not finished (${status.total - status.done - status.failed} photos to go); exporting the ${status.done + status.failed} finished so far\n`);
     }
     const out: Writable = o.output ? createWriteStream(o.output) : process.stdout;
-    const writer = createOutputWriter(o.format);
+    const writer = createOutputWriter(format);
     const bar = process.stderr.isTTY && status.total > 100 ? new cliProgress.SingleBar({ stream: process.stderr, format: 'exporting {bar} {value}/{total}' }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(status.done + status.failed, 0);
     // A reader that goes away (`| head`) ends the export quietly.
@@ -220,7 +222,7 @@ export function registerBatchCommand(program: Command): void {
     .description('write every result (and every failure with its error), one per photo')
     .argument('<job>', 'batch name', batchName)
     .addOption(redisOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv']).default('ndjson'))
+    .addOption(new Option('--format <format>', 'output format (default: csv for an --output named *.csv, else ndjson)').choices(['ndjson', 'csv']))
     .option('--output <file>', 'write to this file instead of stdout')
     .action(async (name: string, o) => { process.exitCode = await runExport(name, o); });
   batch.command('list').description('batches in this Redis with their progress').addOption(redisOption()).option('--json', 'print JSON lines')

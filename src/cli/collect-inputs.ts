@@ -33,3 +33,21 @@ export async function collectInputs(args: readonly string[]): Promise<CollectedI
   }
   return { files: [...new Set(files)], unmatched };
 }
+
+/**
+ * The deepest folder holding every one of `files` (absolute), so that copies written
+ * elsewhere can keep the files' folders relative to it.
+ *
+ * @example commonFolder(['dup/a/x.jpg', 'dup/b/x.jpg']) // '/cwd/dup'
+ */
+export function commonFolder(files: readonly string[]): string {
+  if (files.length === 0) return path.resolve('.');
+  let common = path.dirname(path.resolve(files[0]!)).split(path.sep);
+  for (const file of files.slice(1)) {
+    const parts = path.dirname(path.resolve(file)).split(path.sep);
+    let same = 0;
+    while (same < common.length && same < parts.length && common[same] === parts[same]) same++;
+    common = common.slice(0, same);
+  }
+  return common.join(path.sep) || path.sep;
+}

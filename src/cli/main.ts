@@ -14,7 +14,8 @@ import { registerBatchCommand } from './batch-command.js';
 import { registerImportCommands } from './import-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { listModels, prepareModels, verifyModels } from './models-command.js';
-import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
+import { VERSION } from '../version.js';
+import { formatForFile, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
 import { precisionOption as basePrecisionOption } from './precision-option.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -45,14 +46,15 @@ const precisionOption = () => basePrecisionOption(ANALYZER_DEFAULTS.precision);
 
 const program = new Command('faceread')
   .description('Find faces in photos and tell their gender and age, on ONNX Runtime.')
-  .showHelpAfterError()
+  .version(VERSION, '-V, --version', 'print the version')
   .exitOverride();
 
 program
   .command('analyze')
   .description('analyse image files, folders (searched recursively) or globs')
   .argument('<inputs...>', 'files, folders or globs')
-  .addOption(new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices(OUTPUT_FORMATS))
+  .addOption(new Option('--format <format>', 'output format (default: from --output\'s extension, else table on a terminal, ndjson otherwise)').choices(OUTPUT_FORMATS))
+  .option('--output <file>', `write the results to this file; its extension (${OUTPUT_EXTENSIONS.join(', ')}) sets the format`)
   .option('--annotate <dir>', 'write copies with boxes and labels drawn into this folder')
   .option('--concurrency <n>', 'photos in flight at once', integer(1, 256), 4)
   .option('--min-score <score>', 'minimum detector score (0..1)', fraction, DEFAULT_ANALYZE_OPTIONS.minScore)
@@ -64,13 +66,21 @@ program
   .addOption(precisionOption())
   .addOption(modelDirOption())
   .option('--verbose', 'log model conversion and start-up to stderr')
-  .action(async (inputs: string[], o) => {
-    const format: OutputFormat = o.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
+  .action(async (inputs: string[], o, command: Command) => {
+    const fromFile = o.output ? formatForFile(o.output) : undefined;
+    if (o.output && !o.format && !fromFile) {
+      command.error(
+        `error: cannot tell the format of --output '${o.output}': name it ${OUTPUT_EXTENSIONS.map((e) => `*${e}`).join(', ')} or add --format`,
+        { code: 'commander.invalidArgument', exitCode: 2 },
+      );
+    }
+    const format: OutputFormat = o.format ?? fromFile ?? (process.stdout.isTTY ? 'table' : 'ndjson');
     process.exitCode = await runAnalyzeCommand(inputs, {
       format,
+      output: o.output,
       annotate: o.annotate,
       concurrency: o.concurrency,
-      progress: Boolean(process.stderr.isTTY) && format !== 'table',
+      progress: Boolean(process.stderr.isTTY) && (format !== 'table' || o.output !== undefined),
       photo: { minScore: o.minScore, maxFaces: o.maxFaces, ...(o.attributes ? { attributes: o.attributes } : {}) },
       analyzer: {
         profile: o.models,
@@ -113,6 +123,13 @@ program
 registerBatchCommand(program);
 registerWorkerCommand(program);
 registerEvalCommand(program);
+
+// A usage error prints its message and one line pointing at the command's help, not the whole help.
+function hintAtHelp(command: Command, names: string[]): void {
+  command.showHelpAfterError(`(run '${[...names, '--help'].join(' ')}' for usage)`);
+  for (const sub of command.commands) hintAtHelp(sub, [...names, sub.name()]);
+}
+hintAtHelp(program, ['faceread']);
 
 try {
   await program.parseAsync(process.argv);

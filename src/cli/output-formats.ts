@@ -1,11 +1,27 @@
 /**
  * How `faceread analyze` writes one line per file: NDJSON (pipes), a JSON
- * array, CSV (one row per face), or a readable table on a terminal.
+ * array, CSV (one row per face, one row for a photo without faces), or a
+ * readable table on a terminal.
  */
+import path from 'node:path';
+import { ageShown, ageText } from '../pipeline/age-display.js';
 import type { AnalysisResult } from '../types.js';
 
 export const OUTPUT_FORMATS = ['ndjson', 'json', 'csv', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.txt': 'table' };
+
+/**
+ * The format an `--output` file's name asks for, or undefined for an extension that names none.
+ * @example formatForFile('faces.csv') // 'csv'
+ */
+export function formatForFile(file: string): OutputFormat | undefined {
+  return FORMAT_BY_EXTENSION[path.extname(file).toLowerCase()];
+}
+
+/** The extensions `formatForFile` knows, for messages. */
+export const OUTPUT_EXTENSIONS = Object.keys(FORMAT_BY_EXTENSION);
 
 export type FileOutcome = { file: string; result: AnalysisResult } | { file: string; error: { code: string; message: string } };
 
@@ -15,7 +31,13 @@ export interface OutputWriter {
   end(): string;
 }
 
-const CSV_COLUMNS = ['file', 'face', 'x', 'y', 'width', 'height', 'score', 'gender', 'gender_probability', 'age', 'age_bucket', 'error'];
+// `faces` is the photo's face count, so a photo without faces still has its row (faces 0, face empty).
+// `age_bucket_nearest` is true when the age in whole years lies outside its bucket (see age-display.ts).
+const CSV_COLUMNS = [
+  'file', 'faces', 'face', 'x', 'y', 'width', 'height', 'score', 'gender', 'gender_probability',
+  'age', 'age_low', 'age_high', 'age_bucket', 'age_bucket_nearest', 'error',
+];
+const EMPTY_FACE = CSV_COLUMNS.slice(2, -1).map(() => '');
 
 function csvCell(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
@@ -23,10 +45,14 @@ function csvCell(value: unknown): string {
 }
 
 function csvRows(outcome: FileOutcome): string[][] {
-  if ('error' in outcome) return [[outcome.file, '', '', '', '', '', '', '', '', '', '', `${outcome.error.code}: ${outcome.error.message}`]];
-  return outcome.result.faces.map((f, i) => [
-    outcome.file, String(i), String(f.box.x), String(f.box.y), String(f.box.width), String(f.box.height), String(f.score),
-    f.gender?.label ?? '', f.gender ? String(f.gender.probability) : '', f.age ? String(f.age.years) : '', f.age?.bucket ?? '', '',
+  if ('error' in outcome) return [[outcome.file, '', ...EMPTY_FACE, `${outcome.error.code}: ${outcome.error.message}`]];
+  const { faces } = outcome.result;
+  if (faces.length === 0) return [[outcome.file, '0', ...EMPTY_FACE, '']];
+  return faces.map((f, i) => [
+    outcome.file, String(faces.length), String(i), String(f.box.x), String(f.box.y), String(f.box.width), String(f.box.height), String(f.score),
+    f.gender?.label ?? '', f.gender ? String(f.gender.probability) : '',
+    f.age ? String(f.age.years) : '', f.age?.range ? String(f.age.range[0]) : '', f.age?.range ? String(f.age.range[1]) : '',
+    f.age?.bucket ?? '', f.age ? String(ageShown(f.age).nearest) : '', '',
   ]);
 }
 
@@ -36,7 +62,8 @@ function tableLine(outcome: FileOutcome): string {
   const head = `${outcome.file}  ${result.image.width}x${result.image.height}  ${result.faces.length} face(s)  ${result.timingsMs.total.toFixed(0)} ms\n`;
   const faces = result.faces.map((f, i) => {
     const gender = f.gender ? `${f.gender.label.padEnd(6)} ${(f.gender.probability * 100).toFixed(0).padStart(3)}%` : '-';
-    const age = f.age ? `${f.age.years.toFixed(0).padStart(3)} y (${f.age.bucket})` : '-';
+    // Years right-aligned, the whole age padded so the box column lines up.
+    const age = (f.age ? ' '.repeat(Math.max(0, 3 - String(ageShown(f.age).years).length)) + ageText(f.age) : '-').padEnd(21);
     const box = `${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}x${Math.round(f.box.height)}`;
     return `  #${i + 1}  ${gender}  ${age}  box ${box}  score ${f.score.toFixed(2)}\n`;
   });

@@ -1,6 +1,6 @@
 /**
  * Draws an analysis onto its photo: a box per face and a label such as
- * "female 97% · 28 (25-32)", composited with sharp from an SVG overlay.
+ * "female 97% · 28 y (25-32)", composited with sharp from an SVG overlay.
  * Result coordinates are in the EXIF-oriented image, so the photo is
  * rotated (`.rotate()`) before drawing. Used by the HTTP API
  * (`annotate=true`) and the CLI (`--annotate`).
@@ -9,17 +9,21 @@
  *   const png = await drawOverlay(bytes, await analyzer.analyze(bytes), 'png');
  */
 import { loadSharp } from './load-sharp.js';
+import { ageText } from '../pipeline/age-display.js';
 import type { AnalysisResult, FaceResult } from '../types.js';
 
 export type OverlayFormat = 'png' | 'jpeg';
 
 const COLOURS = { female: '#e8457a', male: '#2f7de1', unknown: '#f2b705' } as const;
 
-/** The one-line label of a face, e.g. "female 97% · 28 (25-32)"; empty when no attribute was computed. */
+/**
+ * The one-line label of a face, e.g. "female 97% · 28 y (25-32)" or "female 97% · 23 y (nearest 25-32)"
+ * (see age-display.ts); empty when no attribute was computed.
+ */
 export function faceLabel(face: FaceResult): string {
   const parts: string[] = [];
   if (face.gender) parts.push(`${face.gender.label} ${Math.round(face.gender.probability * 100)}%`);
-  if (face.age) parts.push(`${Math.round(face.age.years)} (${face.age.bucket})`);
+  if (face.age) parts.push(ageText(face.age));
   return parts.join(' · ');
 }
 

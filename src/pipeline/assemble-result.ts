@@ -27,6 +27,7 @@ function toOriginal(face: FaceResult, { scale, original }: PhotoGeometry): FaceR
   if (face.gender) result.gender = { label: face.gender.label, probability: round(face.gender.probability, 4) };
   if (face.age) {
     result.age = { ...face.age, years: round(face.age.years, 1) };
+    if (face.age.range) result.age.range = [round(face.age.range[0], 1), round(face.age.range[1], 1)];
     if (face.age.bucketProbabilities) result.age.bucketProbabilities = face.age.bucketProbabilities.map((p) => round(p, 4));
   }
   return result;

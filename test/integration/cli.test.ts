@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -50,10 +50,15 @@ test('analyze: csv output and exit code 0 when every file succeeds', async () =>
   assert.ok(rows.slice(1).every((r) => r.includes(',female,') && /,,,$/.test(r)), 'gender only: no age columns');
 });
 
-test('usage errors exit 2 with a message naming the option', async () => {
+test('usage errors exit 2 with a message naming the option and one line pointing at the help', async () => {
   const bad = await faceread(['analyze', 'x.jpg', '--min-score', 'high']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Expected a number between 0 and 1 but received 'high'/);
+  assert.equal(bad.stderr.trim().split('\n').length, 2, bad.stderr);
+  assert.match(bad.stderr, /^\(run 'faceread analyze --help' for usage\)$/m);
+  const badOutput = await faceread(['analyze', 'x.jpg', '--output', 'faces.dat']);
+  assert.equal(badOutput.code, 2);
+  assert.match(badOutput.stderr, /cannot tell the format of --output 'faces\.dat'/);
   const unknown = await faceread(['analyze', 'x.jpg', '--models', 'nope']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown model profile "nope"\. Should be one of: default, fast/);
@@ -69,4 +74,39 @@ test('models list and verify report the store', async () => {
   const verify = await faceread(['models', 'verify']);
   assert.equal(verify.code, 0);
   assert.match(verify.stdout, /faceapi-age-gender +ok/);
+});
+
+test('--version prints the package version', async () => {
+  const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const shown = await faceread([flag]);
+    assert.equal(shown.code, 0);
+    assert.equal(shown.stdout.trim(), version);
+  }
+});
+
+test('analyze --output faces.csv: CSV by extension (a row for the photo without faces), a summary on stderr, annotated copies in their folders', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'faceread-cli-'));
+  await mkdir(path.join(dir, 'dup', 'a'), { recursive: true });
+  await mkdir(path.join(dir, 'dup', 'b'), { recursive: true });
+  await copyFile(path.join(FACEAPI_SAMPLE_DIR, 'sample1.jpg'), path.join(dir, 'dup', 'a', 'x.jpg'));
+  await copyFile(path.join(FACEAPI_SAMPLE_DIR, 'sample4.jpg'), path.join(dir, 'dup', 'b', 'x.jpg'));
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toFile(path.join(dir, 'dup', 'blank.jpg'));
+  await writeFile(path.join(dir, 'dup', 'broken.jpg'), 'not really a jpeg');
+  const csvFile = path.join(dir, 'faces.csv');
+  const annotated = path.join(dir, 'annotated');
+  const { code, stdout, stderr } = await faceread(['analyze', path.join(dir, 'dup'), '--output', csvFile, '--annotate', annotated]);
+  assert.equal(code, 1, 'broken.jpg failed');
+  assert.equal(stdout, '', 'results go to the file, not stdout');
+  assert.match(stderr, /^faceread: 4 photos, 7 faces, 1 failed \(.*broken\.jpg: UNSUPPORTED_MEDIA_TYPE\)$/m);
+  const rows = (await readFile(csvFile, 'utf8')).trim().split('\n');
+  assert.match(rows[0]!, /^file,faces,face,/);
+  assert.equal(rows.length, 1 + 3 + 4 + 1 + 1, 'header, 3 + 4 faces, the photo without faces, the failure');
+  assert.ok(rows.includes(`${path.join(dir, 'dup', 'blank.jpg')},0,,,,,,,,,,,,,,`), 'blank.jpg has its row with faces 0');
+  // Two x.jpg in different folders: two annotated copies, none overwritten.
+  const a = await sharp(path.join(annotated, 'a', 'x.annotated.jpg')).metadata();
+  const b = await sharp(path.join(annotated, 'b', 'x.annotated.jpg')).metadata();
+  const [s1, s4] = await Promise.all([1, 4].map((n) => sharp(path.join(FACEAPI_SAMPLE_DIR, `sample${n}.jpg`)).metadata()));
+  assert.deepEqual([a.width, a.height, b.width, b.height], [s1!.width, s1!.height, s4!.width, s4!.height]);
+  await rm(dir, { recursive: true, force: true });
 });

@@ -51,6 +51,8 @@ async function makePhotoFolder(): Promise<{ dir: string; list: string }> {
   for (let i = 1; i <= 6; i++) await copyFile(path.join(SAMPLES, `sample${i}.jpg`), path.join(dir, `sample${i}.jpg`));
   // Large enough to take a few hundred ms: the worker killed while holding it is surely mid-photo.
   await sharp(path.join(SAMPLES, 'sample1.jpg')).resize({ width: 5000 }).jpeg().toFile(path.join(dir, 'big.jpg'));
+  // A photo without a face: one CSV row all the same (faces 0).
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toFile(path.join(dir, 'blank.jpg'));
   const jpeg = await readFile(path.join(SAMPLES, 'sample1.jpg'));
   await writeFile(path.join(dir, 'truncated.jpg'), jpeg.subarray(0, 3000));
   await writeFile(path.join(dir, 'text.jpg'), 'not an image at all');
@@ -95,9 +97,9 @@ test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo,
   const submitArgs = ['batch', 'submit', '--redis', url, '--name', name, '--root', dir, '--list', list, '--attempts', '2', '--backoff', '200', '--json', dir];
   const first = await faceread(submitArgs);
   assert.equal(first.code, 0, first.stderr);
-  assert.deepEqual(JSON.parse(first.stdout), { name, submitted: 11, added: 11, total: 11 });
+  assert.deepEqual(JSON.parse(first.stdout), { name, submitted: 12, added: 12, total: 12 });
   const again = await faceread(submitArgs);
-  assert.deepEqual(JSON.parse(again.stdout), { name, submitted: 11, added: 0, total: 11 }, 'the same set twice adds nothing');
+  assert.deepEqual(JSON.parse(again.stdout), { name, submitted: 12, added: 0, total: 12 }, 'the same set twice adds nothing');
 
   const queue = new Queue(name, { connection: { url }, prefix: QUEUE_PREFIX });
   try {
@@ -128,8 +130,9 @@ test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo,
       byKey.set(line.file, line);
     }
     const keys = [...byKey.keys()].sort();
-    assert.deepEqual(keys, ['big.jpg', 'empty.jpg', 'gone.jpg', 'sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg', 'text.jpg', 'truncated.jpg']);
+    assert.deepEqual(keys, ['big.jpg', 'blank.jpg', 'empty.jpg', 'gone.jpg', 'sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg', 'text.jpg', 'truncated.jpg']);
     for (const key of ['big.jpg', 'sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg']) assert.ok((byKey.get(key)!.faces?.length ?? 0) >= 1, `${key} has faces`);
+    assert.deepEqual(byKey.get('blank.jpg')!.faces, []);
     assert.equal(byKey.get('truncated.jpg')!.error!.code, 'IMAGE_UNDECODABLE');
     assert.equal(byKey.get('empty.jpg')!.error!.code, 'IMAGE_UNDECODABLE');
     assert.equal(byKey.get('text.jpg')!.error!.code, 'UNSUPPORTED_MEDIA_TYPE');
@@ -142,13 +145,17 @@ test('submit twice, two workers, one SIGKILLed mid-photo: one outcome per photo,
 
     const status = await faceread(['batch', 'status', name, '--redis', url, '--json']);
     const figures = JSON.parse(status.stdout);
-    assert.deepEqual([figures.total, figures.done, figures.failed, figures.finished], [11, 7, 4, true]);
+    assert.deepEqual([figures.total, figures.done, figures.failed, figures.finished], [12, 8, 4, true]);
 
-    const csv = await faceread(['batch', 'export', name, '--redis', url, '--format', 'csv']);
-    const rows = csvRecords(csv.stdout);
+    // --output named *.csv writes CSV without --format.
+    const csvFile = path.join(dir, 'faces.csv');
+    const csv = await faceread(['batch', 'export', name, '--redis', url, '--output', csvFile]);
+    assert.equal(csv.code, 0, csv.stderr);
+    const rows = csvRecords(await readFile(csvFile, 'utf8'));
     assert.ok(rows.some((row) => row.startsWith('truncated.jpg,') && row.includes('IMAGE_UNDECODABLE')));
+    assert.ok(rows.includes('blank.jpg,0,,,,,,,,,,,,,,'), 'the photo without a face has its row');
     const faces = lines.reduce((sum, l) => sum + (l.faces?.length ?? 0), 0);
-    assert.equal(rows.length, 1 + faces + 4, 'a header, one row per face and one per failure');
+    assert.equal(rows.length, 1 + faces + 1 + 4, 'a header, one row per face, one per photo without faces and one per failure');
   } finally {
     await queue.obliterate({ force: true });
     await queue.close();

@@ -11,12 +11,14 @@ const result: AnalysisResult = {
   models: { detector: 'd', age: 'a', gender: 'g' },
 };
 
-it('labels a face as "female 97% · 28 (25-32)" and escapes SVG text', () => {
-  assert.equal(faceLabel(result.faces[0]!), 'female 97% · 28 (25-32)');
+it('labels a face as "female 97% · 28 y, 25-32 (25-32)" (years, calibrated range, bucket) and escapes SVG text', () => {
+  assert.equal(faceLabel(result.faces[0]!), 'female 97% · 28 y, 25-32 (25-32)');
+  // An age between buckets is never shown beside its bucket as if inside it.
+  assert.equal(faceLabel({ box: { x: 0, y: 0, width: 1, height: 1 }, score: 1, age: { years: 23.1, bucket: '25-32' } }), '23 y (nearest 25-32)');
   assert.equal(faceLabel({ box: { x: 0, y: 0, width: 1, height: 1 }, score: 1 }), '');
   const svg = overlaySvg(result, 60, 40);
   assert.match(svg, /<rect x="10.0" y="20.0" width="20.0" height="15.0"/);
-  assert.match(svg, /female 97% · 28 \(25-32\)/);
+  assert.match(svg, /female 97% · 28 y, 25-32 \(25-32\)/);
 });
 
 it('draws in the EXIF-oriented frame: a 40x60 photo with orientation 6 is annotated as 60x40', async () => {

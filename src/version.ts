@@ -1,0 +1,4 @@
+/** FaceRead's version, read from its package.json (two folders up from the compiled dist/src/). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
