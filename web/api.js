@@ -54,6 +54,8 @@ export async function analyzePhoto(body, { raw = false, retries = 2, profile = '
   try { json = await response.json(); } catch { /* not JSON */ }
   if (response.ok && json) return { ok: true, result: json };
   const error = json?.error ?? { code: 'UNKNOWN', message: `HTTP ${response.status}` };
+  // The page words "no key" and "key not accepted" differently.
+  if (error.code === 'UNAUTHORIZED') error.keySent = Boolean(headers.authorization);
   if ((error.code === 'SERVER_BUSY' || error.code === 'NOT_READY') && retries > 0) {
     const seconds = Math.min(10, Number(response.headers.get('retry-after')) || 1);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

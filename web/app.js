@@ -4,7 +4,7 @@
 import { analyzePhoto, apiKey, fetchProfiles, setApiKey } from './api.js';
 import { startCameraMode } from './camera.js';
 import { LANGUAGES, MESSAGES, pickLanguage } from './i18n.js';
-import { drawFaces, faceColour, faceLabel } from './overlay.js';
+import { ageShown, drawFaces, faceColour } from './overlay.js';
 
 const LANGUAGE_STORAGE = 'faceread.language';
 const PROFILE_STORAGE = 'faceread.profile';
@@ -29,7 +29,9 @@ function storedLanguage() {
 }
 
 function errorText(error) {
-  return t().errors[error.code] ?? t().errors.UNKNOWN;
+  // UNAUTHORIZED says "enter a key" when none was sent, "not accepted" when one was (api.js marks it).
+  const code = error.code === 'UNAUTHORIZED' && error.keySent ? 'KEY_REJECTED' : error.code;
+  return t().errors[code] ?? t().errors.UNKNOWN;
 }
 
 // ---- language ----
@@ -136,10 +138,12 @@ document.addEventListener('paste', (event) => {
 });
 const keyInput = $('#api-key');
 keyInput.value = apiKey();
-keyInput.addEventListener('change', () => {
+let keyTimer = 0;
+keyInput.addEventListener('input', () => {
   setApiKey(keyInput.value.trim());
-  // A server with an API key lists its profiles only to clients that send it.
-  loadProfiles();
+  // A server with an API key lists its profiles only to clients that send it: ask again once typing pauses.
+  clearTimeout(keyTimer);
+  keyTimer = setTimeout(loadProfiles, 400);
 });
 $('#clear').addEventListener('click', () => {
   for (const item of [...state.items]) removeItem(item);
@@ -182,6 +186,8 @@ async function analyse(item) {
   if (outcome.ok) {
     item.status = 'done';
     item.result = outcome.result;
+    // The key (or the server's readiness) may have changed since the profiles were asked for.
+    if (state.profiles.length === 0) loadProfiles();
   } else {
     item.status = 'error';
     item.error = outcome.error;
@@ -238,7 +244,7 @@ function renderItem(item) {
     const ctx = canvas.getContext('2d');
     ctx.drawImage(item.bitmap, 0, 0);
     // Boxes are in the oriented image's pixels, which is what the bitmap holds.
-    const drawn = result ? drawFaces(ctx, result, m, canvas.width / result.image.width) : 0;
+    const drawn = result ? drawFaces(ctx, result, m, canvas.width / result.image.width, { numbers: true }) : 0;
     canvas.dataset.boxes = String(drawn);
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', result ? `${item.file.name}: ${m.faces(result.faces.length)}` : item.file.name);
@@ -254,27 +260,32 @@ function renderItem(item) {
     }
     result.faces.forEach((face, i) => cards.append(faceCard(face, i, m)));
     $('.timings', element).textContent =
-      `${m.timings}: ` + Object.entries(result.timingsMs).map(([stage, ms]) => `${m.stage[stage] ?? stage} ${Math.round(ms)} ms`).join(' · ');
+      `${m.timings}${m.colon}` + Object.entries(result.timingsMs).map(([stage, ms]) => `${m.stage[stage] ?? stage} ${Math.round(ms)} ms`).join(' · ');
   } else {
     $('.timings', element).textContent = '';
   }
 }
 
+// A card per face: its number (as drawn on the photo), then gender, age and detector confidence, each once.
 function faceCard(face, i, m) {
   const card = document.createElement('li');
   card.className = 'face-card';
   card.style.setProperty('--c', faceColour(face));
   const title = document.createElement('span');
   title.className = 'face-label';
-  title.textContent = `${m.face(i + 1)}: ${faceLabel(face, m)}`;
+  title.textContent = m.face(i + 1);
   card.append(title);
   const lines = [];
-  if (face.gender) lines.push(m.genderLine(m[face.gender.label], Math.round(face.gender.probability * 100)));
-  if (face.age) lines.push(m.ageLine(Math.round(face.age.years), face.age.bucket));
-  lines.push(m.score(Math.round(face.score * 100)));
-  for (const line of lines) {
+  if (face.gender) lines.push(['gender', m.genderLine(m[face.gender.label], Math.round(face.gender.probability * 100))]);
+  if (face.age) {
+    const [years, bucket] = m.ageLine(ageShown(face.age));
+    lines.push(['age', years], ['bucket', bucket]);
+  }
+  lines.push(['score', m.score(Math.round(face.score * 100))]);
+  for (const [kind, text] of lines) {
     const div = document.createElement('div');
-    div.textContent = line;
+    div.className = `face-${kind}`;
+    div.textContent = text;
     card.append(div);
   }
   return card;

@@ -36,6 +36,7 @@ import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
 import { analysisResultSchema, batchResponseSchema } from './schemas/analysis-result.js';
 import { errorResponseSchema } from './schemas/error-response.js';
+import { VERSION } from '../version.js';
 
 export interface BuildAppOptions {
   /**
@@ -173,20 +174,32 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       info: {
         title: 'FaceRead API',
         description: 'Finds the faces in a photo and gives each a gender (with probability) and an age. Errors are `{ "error": { "code", "message" } }`.',
-        version: '0.1.0',
+        version: VERSION,
       },
       tags: [
         { name: 'analysis', description: 'Face analysis' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
-      components: config.apiKey ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {},
-      security: config.apiKey ? [{ bearer: [] }] : [],
+      components: config.apiKey ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The key set in FACEREAD_API_KEY.' } } } : {},
+    },
+    // The key guards /api/* only: the docs mark those routes, not /healthz and /readyz.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const { openapiObject } = document;
+      if (!config.apiKey || !openapiObject.paths) return openapiObject;
+      for (const [url, operations] of Object.entries(openapiObject.paths)) {
+        if (!url.startsWith('/api/')) continue;
+        for (const operation of Object.values(operations as Record<string, { security?: unknown }>)) operation.security = [{ bearer: [] }];
+      }
+      return openapiObject;
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true,
     // A LAN deployment is plain HTTP: upgrading the docs' requests to https would break them.
-    transformStaticCSP: (header) => header.replace(/upgrade-insecure-requests;?/, ''), uiConfig: { url: '/openapi.json' } });
+    // Swagger UI's bundle adds a <style> element at run time: allow inline styles as the page's own CSP does.
+    transformStaticCSP: (header) => header.replace(/upgrade-insecure-requests;?/, '').replace(/style-src 'self'/, "style-src 'self' 'unsafe-inline'"),
+    uiConfig: { url: '/openapi.json' } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { gate: gates });

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import type { AnalysisResult } from '../../src/types.js';
 import { SAMPLE_DIR, SAMPLE_FACES, useRealServer } from '../integration/server/helpers.js';
 import { ARTIFACTS, browserSkip, launch } from './helpers/browser.js';
@@ -39,15 +40,22 @@ describe('web page', { skip, timeout: 180_000 }, () => {
       page.on('pageerror', (error) => consoleErrors.push(error.message));
       await page.goto(server.base);
       assert.equal(await page.textContent('#choose-label'), 'choose photos');
+      assert.equal(await page.locator('#clear').isVisible(), false, '"Clear all" stays hidden on an empty page');
       await uploadAndWait(page, [1, 4].map((n) => join(SAMPLE_DIR, `sample${n}.jpg`)));
       const items = page.locator('.photo-item');
       for (const [i, n] of [1, 4].entries()) {
         const item = items.nth(i);
         assert.equal(await item.getAttribute('data-state'), 'done');
         assert.equal(await item.locator('canvas').getAttribute('data-boxes'), String(SAMPLE_FACES[n - 1]), `sample${n}`);
-        const labels = await item.locator('.face-label').allTextContents();
-        assert.equal(labels.length, SAMPLE_FACES[n - 1]);
-        for (const label of labels) assert.match(label, /^Face \d+: (female|male) \d+% · \d+ \((\d+-\d+)\)$/);
+        // Each card says each thing once: its number, gender, age, bucket (marked "nearest" when the years lie outside it), confidence.
+        const cards = await item.locator('.face-card').allInnerTexts();
+        assert.equal(cards.length, SAMPLE_FACES[n - 1]);
+        for (const [k, card] of cards.entries()) {
+          assert.match(card, new RegExp(`^Face ${k + 1}\\n(female|male), \\d+% sure\\n\\d+ years\\n(nearest )?bucket \\d+-\\d+\\ndetector confidence \\d+%$`), card);
+          const [, years] = /^Face \d+\n.*\n(\d+) years/.exec(card)!;
+          const [, nearest, low, high] = /\n(nearest )?bucket (\d+)-(\d+)/.exec(card)!;
+          assert.equal(Boolean(nearest), Number(years) < Number(low) || Number(years) > Number(high), card);
+        }
         assert.match(await item.locator('.timings').textContent() ?? '', /Timings: decode \d+ ms/);
       }
       // A pixel on each face's left box edge has that face's colour, so the boxes were really drawn where the API said.
@@ -71,10 +79,56 @@ describe('web page', { skip, timeout: 180_000 }, () => {
       assert.equal(await page.textContent('#choose-label'), '选择照片');
       const zhLabels = await items.nth(0).locator('.face-label').allTextContents();
       assert.equal(zhLabels.length, SAMPLE_FACES[0]);
-      for (const label of zhLabels) assert.match(label, /^人脸 \d+: (女|男) \d+% · \d+岁 \((\d+-\d+)\)$/);
-      assert.match(await items.nth(0).locator('.timings').textContent() ?? '', /^耗时: 解码/);
+      for (const label of zhLabels) assert.match(label, /^人脸 \d+$/);
+      for (const card of await items.nth(0).locator('.face-card').allInnerTexts()) {
+        assert.match(card, /^人脸 \d+\n(女|男)，置信度 \d+%\n\d+ 岁\n(最接近的)?年龄段 \d+-\d+\n检测置信度 \d+%$/, card);
+      }
+      // Full-width punctuation in Chinese text; the title says attribute analysis, not identity recognition.
+      assert.match(await items.nth(0).locator('.timings').textContent() ?? '', /^耗时：解码/);
+      assert.equal(await page.title(), 'FaceRead 人脸属性分析');
       await page.screenshot({ path: join(ARTIFACTS, 'page-zh.png'), fullPage: true });
       assert.deepEqual(consoleErrors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('crowded photos get number labels that do not cover one another; a small photo is not blown up; narrow screens too', async () => {
+    const tiny = join(ARTIFACTS, 'tiny.jpg');
+    await sharp(join(SAMPLE_DIR, 'sample1.jpg')).resize({ width: 200 }).jpeg().toFile(tiny);
+    for (const width of [1100, 390]) {
+      const browser = await launch({ locale: 'en-US', viewport: { width, height: 900 } });
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(server.base);
+        await uploadAndWait(page, [join(SAMPLE_DIR, 'sample5.jpg'), tiny]);
+        const canvases = page.locator('.photo-item canvas');
+        const boxes = JSON.parse((await canvases.nth(0).getAttribute('data-labels')) ?? '[]') as number[][];
+        assert.equal(boxes.length, SAMPLE_FACES[4]);
+        for (const [i, a] of boxes.entries()) {
+          for (const b of boxes.slice(i + 1)) {
+            const apart = a[0]! + a[2]! <= b[0]! || b[0]! + b[2]! <= a[0]! || a[1]! + a[3]! <= b[1]! || b[1]! + b[3]! <= a[1]!;
+            assert.ok(apart, `labels ${a} and ${b} overlap at ${width} px`);
+          }
+        }
+        const shown = await canvases.nth(1).boundingBox();
+        assert.ok(shown && shown.width <= 200 + 0.5, `the 200-pixel photo is shown ${shown?.width} px wide`);
+        await page.screenshot({ path: join(ARTIFACTS, `page-crowded-${width}.png`), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+
+  it('the API docs page loads without a CSP violation', async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+      await page.goto(`${server.base}/docs`);
+      await page.locator('.swagger-ui .info').waitFor({ state: 'visible', timeout: 30_000 });
+      assert.deepEqual(errors.filter((e) => /Content Security Policy/.test(e)), []);
     } finally {
       await browser.close();
     }

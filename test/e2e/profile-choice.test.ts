@@ -71,4 +71,43 @@ describe('model profile selector', { skip, timeout: 120_000 }, () => {
       await app.close();
     }
   });
+
+  it('with an API key: "key missing" and "key not accepted" worded apart, and the profiles appear once the key is typed (no reload)', async () => {
+    const app = await buildApp({
+      profiles: [
+        { name: 'default', models, analyzer: fakeAnalyzer() },
+        { name: 'fast', models, analyzer: fakeAnalyzer() },
+      ],
+      config: testConfig({ apiKey: 's3cret' }),
+    });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await launch({ locale: 'en-US' });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(base);
+      assert.equal(await page.locator('#profile-choice').isHidden(), true, 'no key: the server lists no profiles');
+      const upload = async (n: number) => {
+        await page.setInputFiles('#file-input', [join(SAMPLE_DIR, 'sample1.jpg')]);
+        await page.locator('.photo-item:not([data-state=pending])').nth(n).waitFor({ state: 'attached', timeout: 30_000 });
+        return page.locator('.photo-item').nth(n);
+      };
+      const missing = await upload(0);
+      assert.equal(await missing.locator('.error').textContent(), 'This server needs an API key: enter it above.');
+      assert.equal(await missing.locator('.download').isVisible(), false, 'an error card offers no JSON download');
+      await page.click('.settings summary');
+      await page.fill('#api-key', 'wrong');
+      const wrong = await upload(1);
+      assert.equal(await wrong.locator('.error').textContent(), 'The server did not accept this API key: check it above.');
+      await page.click('#language');
+      assert.equal(await wrong.locator('.error').textContent(), '服务器不接受此 API 密钥，请检查上方填写的密钥。');
+      await page.click('#language');
+      await page.fill('#api-key', 's3cret');
+      await page.locator('#profile-choice').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.deepEqual(await page.locator('#profile-select option').allTextContents(), ['Standard', 'Fast (may miss small faces)']);
+      await page.screenshot({ path: join(ARTIFACTS, 'page-api-key.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Optional API key: when configured, every `/api/*` request must carry
- * `Authorization: Bearer <key>`, else 401 UNAUTHORIZED. Keys are compared
+ * `Authorization: Bearer <key>`, else 401 UNAUTHORIZED (worded apart for a
+ * missing key and a key not accepted). Keys are compared
  * through their SHA-256 digests with `timingSafeEqual`, so neither the
  * content nor the length of the key leaks through response times.
  */
@@ -26,7 +27,9 @@ export function installApiKey(app: FastifyInstance, apiKey: string | null): void
     if (!request.url.startsWith('/api/')) return;
     if (!bearerMatches(request.headers.authorization, expected)) {
       reply.header('www-authenticate', 'Bearer realm="faceread"');
-      throw new FaceReadError('UNAUTHORIZED', 'An API key is required: send the header Authorization: Bearer <key>.');
+      // A missing key and a wrong one need different fixes from the user, so they are worded apart.
+      if (!request.headers.authorization) throw new FaceReadError('UNAUTHORIZED', 'An API key is required: send the header Authorization: Bearer <key>.');
+      throw new FaceReadError('UNAUTHORIZED', 'The API key was not accepted: check the key sent in Authorization: Bearer <key>.');
     }
   });
 }

@@ -16,14 +16,14 @@ export function browserSkip(): string | false {
   return existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install -y chromium); browser tests skipped`;
 }
 
-export async function launch(options: { locale?: string; extraArgs?: string[] } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launch(options: { locale?: string; extraArgs?: string[]; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   await mkdir(ARTIFACTS, { recursive: true });
   const profile = await mkdtemp(join(tmpdir(), 'faceread-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     locale: options.locale ?? 'en-US',
-    viewport: { width: 1100, height: 900 },
+    viewport: options.viewport ?? { width: 1100, height: 900 },
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -246,10 +246,19 @@ describe('API key', () => {
         assert.match(String(missing.headers['www-authenticate']), /^Bearer/);
         const wrong = await app.inject({ ...raw(sample(1)), headers: { 'content-type': 'image/jpeg', authorization: 'Bearer s3cret-but-wrong' } });
         assertError(wrong, 401, 'UNAUTHORIZED');
+        // A missing key and a key not accepted are worded apart: the user's fix differs.
+        assert.match((missing.json() as { error: { message: string } }).error.message, /An API key is required/);
+        assert.match((wrong.json() as { error: { message: string } }).error.message, /The API key was not accepted/);
         const right = await app.inject({ ...raw(sample(1)), headers: { 'content-type': 'image/jpeg', authorization: 'Bearer s3cret' } });
         assert.equal(right.statusCode, 200);
         assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
         assert.equal((await app.inject({ method: 'GET', url: '/' })).statusCode, 200);
+        // The docs offer the key (Authorize) on the routes that need it, and only there.
+        const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+        assert.deepEqual(doc.components.securitySchemes, { bearer: { type: 'http', scheme: 'bearer', description: 'The key set in FACEREAD_API_KEY.' } });
+        for (const route of ['/api/analyze', '/api/analyze/batch']) assert.deepEqual(doc.paths[route].post.security, [{ bearer: [] }], route);
+        assert.deepEqual(doc.paths['/api/profiles'].get.security, [{ bearer: [] }]);
+        assert.equal(doc.paths['/healthz'].get.security, undefined);
       },
       { apiKey: 's3cret' },
     ));

@@ -24,3 +24,18 @@ it('the page translates every text and every registered error code into English 
   assert.equal(i18n.pickLanguage(['fr', 'en-GB']), 'en');
   assert.equal(i18n.pickLanguage(['de']), 'en');
 });
+
+it('Chinese texts use full-width punctuation and call the page attribute analysis, not recognition', async () => {
+  const { MESSAGES } = (await import(pathToFileURL(path.join(REPO_ROOT, 'web', 'i18n.js')).href)) as { MESSAGES: Messages };
+  const zh = MESSAGES['zh-CN']!;
+  const age = { years: 23, range: [18, 30], bucket: '25-32', nearest: true };
+  const texts: string[] = [];
+  for (const [key, value] of Object.entries(zh)) {
+    if (typeof value === 'string') texts.push(value);
+    else if (typeof value === 'function') texts.push(...[(value as (...a: unknown[]) => unknown)(key.startsWith('age') ? age : 2, 3)].flat().map(String));
+    else texts.push(...Object.values(value as Record<string, string>));
+  }
+  for (const text of texts.filter((t) => /[\u4e00-\u9fff]/.test(t))) assert.doesNotMatch(text, /[:;,()]/, text);
+  assert.equal(zh.colon, '：');
+  assert.doesNotMatch(String(zh.title), /识别/);
+});
