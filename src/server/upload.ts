@@ -26,16 +26,28 @@ const missing = () =>
   new FaceReadError('IMAGE_MISSING', 'No image was sent: post multipart/form-data with the file in field `image`, or the image itself with an image/* content type.');
 
 /** busboy reports broken bodies as plain Errors; registered and fastify errors pass through. */
-function multipartError(error: unknown): unknown {
+/** Text fields a form may carry beside its files (accepted and ignored). */
+const MAX_FIELDS = 32;
+
+/** Words a refused batch with the limit it passed and the setting behind it. */
+function limitError(code: string, limits: UploadLimits): FaceReadError | null {
+  const files = `A batch takes at most ${limits.maxFiles} files (the server's setting FACEREAD_MAX_BATCH_FILES); send the rest in another request`;
+  if (code === 'FST_FILES_LIMIT') return new FaceReadError('TOO_MANY_FILES', `Too many files: ${files}.`);
+  if (code === 'FST_FIELDS_LIMIT') return new FaceReadError('TOO_MANY_FILES', `Too many text fields: at most ${MAX_FIELDS} beside the files.`);
+  if (code === 'FST_PARTS_LIMIT') return new FaceReadError('TOO_MANY_FILES', `Too many form parts: ${files}, with at most ${MAX_FIELDS} text fields.`);
+  return null;
+}
+
+function multipartError(error: unknown, limits?: UploadLimits): unknown {
   if (isFaceReadError(error)) return error;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('FST_')) return error;
+  if (typeof code === 'string' && code.startsWith('FST_')) return (limits && limitError(code, limits)) ?? error;
   return new FaceReadError('MULTIPART_MALFORMED', `The multipart body cannot be read: ${(error as Error).message}`, { cause: error });
 }
 
 function partLimits(limits: UploadLimits) {
   // Fields are accepted (and ignored) so simple HTML forms work, but bounded.
-  return { fileSize: limits.maxBytes, files: limits.maxFiles, fields: 32, fieldSize: 64 * 1024, parts: limits.maxFiles + 32, headerPairs: 200 };
+  return { fileSize: limits.maxBytes, files: limits.maxFiles, fields: MAX_FIELDS, fieldSize: 64 * 1024, parts: limits.maxFiles + MAX_FIELDS, headerPairs: 200 };
 }
 
 /** Room for a form's text fields (32 of at most 64 KB) and part headers, on top of its files. */
@@ -97,7 +109,7 @@ export async function readBatchImages(request: FastifyRequest, limits: UploadLim
       // An empty file input (nothing chosen) is skipped.
     }
   } catch (error) {
-    throw multipartError(error);
+    throw multipartError(error, limits);
   }
   if (files.length === 0) throw missing();
   return files;

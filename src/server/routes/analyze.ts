@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { FaceReadError, isFaceReadError } from '../../errors.js';
 import { drawOverlay } from '../../image/draw-overlay.js';
 import type { AnalysisResult } from '../../types.js';
-import { pickImageFormat } from '../negotiate.js';
+import { annotatedFormat } from '../negotiate.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 import type { ProfileGates } from '../profile-gates.js';
 import { analyzeQuerySchema, batchQuerySchema, documentedQuery, toAnalyzeOptions, type AnalyzeQuery } from '../schemas/analyze-query.js';
@@ -88,7 +88,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
         querystring: analyzeQuerySchema,
         response: {
           200: {
-            description: 'The analysis (JSON), or the annotated photo when `annotate=true` and Accept asks for image/png or image/jpeg.',
+            description: 'The analysis (JSON), or with `annotate=true` the annotated photo: PNG or JPEG as Accept asks, JPEG when Accept asks for no image and lists no JSON (none, or `*/*`); JSON when Accept lists only JSON.',
             content: {
               'application/json': { schema: { $ref: 'AnalysisResult#' } },
               'image/png': { schema: { type: 'string', format: 'binary' } },
@@ -103,7 +103,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
       // Before reading the upload: an unknown profile is a 400 whatever the photo.
       const { name: profile, gate } = gates.pick(request.query.models);
       const photo = await readSingleImage(request, limits);
-      const format = request.query.annotate ? pickImageFormat(request.headers.accept) : null;
+      const format = request.query.annotate ? annotatedFormat(request.headers.accept) : null;
       const result = await track(gate.analyze(photo, toAnalyzeOptions(request.query)), profile);
       request.log.info({ bytes: photo.length, profile, timingsMs: result.timingsMs }, 'photo analysed');
       serverTiming(reply, result);

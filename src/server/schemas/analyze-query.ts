@@ -42,7 +42,7 @@ export const analyzeQuerySchema = {
     ...optionProperties,
     annotate: {
       type: 'boolean',
-      description: 'With `Accept: image/png` or `image/jpeg`, answer with the photo annotated with boxes and labels instead of JSON.',
+      description: 'Answer with the photo annotated with boxes and labels instead of JSON: PNG or JPEG as `Accept` asks, JPEG without an `Accept` that names an image or JSON (none, `*/*`). `Accept: application/json` keeps the JSON answer.',
     },
   },
 } as const;

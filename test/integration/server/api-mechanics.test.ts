@@ -67,7 +67,7 @@ describe('POST /api/analyze', () => {
       assert.deepEqual(analyzer.calls[0]!.options, { minScore: 0.7, maxFaces: 2, attributes: ['gender'] });
     }));
 
-  it('answers with an annotated PNG or JPEG when annotate=true and Accept asks for one', () =>
+  it('answers with an annotated PNG or JPEG when annotate=true (JPEG without an Accept), JSON when Accept lists only JSON', () =>
     withApp(async (app) => {
       const png = await app.inject({ ...raw(sample(1), 'image/jpeg', '/api/analyze?annotate=true'), headers: { 'content-type': 'image/jpeg', accept: 'image/png' } });
       assert.equal(png.statusCode, 200);
@@ -78,6 +78,13 @@ describe('POST /api/analyze', () => {
       assert.deepEqual([...jpeg.rawPayload.subarray(0, 2)], [0xff, 0xd8]);
       const json = await app.inject({ ...raw(sample(1), 'image/jpeg', '/api/analyze?annotate=true'), headers: { 'content-type': 'image/jpeg', accept: 'application/json' } });
       assert.match(String(json.headers['content-type']), /^application\/json/);
+      // annotate=true without an Accept (or with curl's */*) asks for the picture: JPEG, not silent JSON.
+      for (const accept of [undefined, '*/*']) {
+        const headers: Record<string, string> = { 'content-type': 'image/jpeg', ...(accept ? { accept } : {}) };
+        const picture = await app.inject({ ...raw(sample(1), 'image/jpeg', '/api/analyze?annotate=true'), headers });
+        assert.equal(picture.headers['content-type'], 'image/jpeg', String(accept));
+        assert.deepEqual([...picture.rawPayload.subarray(0, 2)], [0xff, 0xd8]);
+      }
     }));
 
   it('400 IMAGE_MISSING without a body, with a multipart body without a file, or an empty file', () =>
@@ -215,7 +222,10 @@ describe('POST /api/analyze/batch', () => {
     withApp(
       async (app) => {
         const form = multipart([1, 2, 3].map(() => ({ data: 'x' })));
-        assertError(await app.inject({ method: 'POST', url: '/api/analyze/batch', ...form }), 413, 'TOO_MANY_FILES');
+        const tooMany = await app.inject({ method: 'POST', url: '/api/analyze/batch', ...form });
+        assertError(tooMany, 413, 'TOO_MANY_FILES');
+        // The message names the limit and the setting behind it.
+        assert.match((tooMany.json() as { error: { message: string } }).error.message, /at most 2 files \(the server's setting FACEREAD_MAX_BATCH_FILES\)/);
         assertError(await app.inject({ method: 'POST', url: '/api/analyze/batch', ...multipart([], { a: 'b' }) }), 400, 'IMAGE_MISSING');
         assertError(await app.inject(raw(sample(1), 'image/jpeg', '/api/analyze/batch')), 415, 'UNSUPPORTED_MEDIA_TYPE');
       },
