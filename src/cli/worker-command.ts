@@ -3,6 +3,9 @@
  * Redis and analyses them, on as many machines as wanted. SIGTERM or SIGINT
  * finishes the photos in flight and stops; a second signal stops at once
  * (those photos are then taken again by another worker once their lock ends).
+ * A stop that cannot finish within --stop-timeout (Redis unreachable: the
+ * results cannot be recorded, and BullMQ's close waits for it forever)
+ * abandons the photos in flight and exits 1.
  */
 import { Command, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
@@ -23,6 +26,7 @@ interface WorkerFlags {
   lockDuration?: number;
   stalledInterval?: number;
   exitWhenIdle?: boolean;
+  stopTimeout: number;
   quiet?: boolean;
 }
 
@@ -48,8 +52,14 @@ async function runWorker(o: WorkerFlags): Promise<number> {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) process.exit(130);
-    log(`worker ${worker.name}: ${signal}: finishing the photos in flight (again to stop at once)`);
+    log(`worker ${worker.name}: ${signal}: finishing the photos in flight, for at most ${o.stopTimeout} ms (again to stop at once)`);
     void worker.close();
+    setTimeout(() => {
+      // Always on stderr, --quiet or not: the exit code alone would not say why.
+      console.error(`${new Date().toISOString()} worker ${worker.name}: not stopped within ${o.stopTimeout} ms (is Redis reachable?); ` +
+        'exiting with the photos in flight abandoned: once their lock ends, the stalled check of another worker queues them again');
+      process.exit(1);
+    }, o.stopTimeout).unref();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -80,6 +90,8 @@ export function registerWorkerCommand(program: Command): void {
     .option('--lock-duration <ms>', 'lock on a photo being analysed (env FACEREAD_BATCH_LOCK_MS; default 30000)', integerArgument(100, 3_600_000))
     .option('--stalled-interval <ms>', 'how often to look for photos left by stopped workers (env FACEREAD_BATCH_STALLED_MS; default 30000)', integerArgument(100, 3_600_000))
     .option('--exit-when-idle', 'stop once no batch has photos waiting, in flight or due for a retry')
+    .addOption(new Option('--stop-timeout <ms>', 'on SIGTERM, give up finishing the photos in flight after this long and exit 1').env('FACEREAD_WORKER_STOP_MS')
+      .argParser(integerArgument(100, 3_600_000)).default(20_000))
     .option('--quiet', 'write no log lines')
     .action(async (o: WorkerFlags) => { process.exitCode = await runWorker(o); });
 }

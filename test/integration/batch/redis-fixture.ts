@@ -30,10 +30,13 @@ async function answers(port: number): Promise<boolean> {
   });
 }
 
-/** A Redis to use, or a string saying why the tests skip. */
-export async function startTestRedis(): Promise<TestRedis | string> {
+/**
+ * A Redis to use, or a string saying why the tests skip. `own`: always a throw-away redis-server,
+ * never the shared $FACEREAD_TEST_REDIS (for tests that stop it).
+ */
+export async function startTestRedis(options: { own?: boolean } = {}): Promise<TestRedis | string> {
   const given = process.env.FACEREAD_TEST_REDIS;
-  if (given) return { url: given, stop: async () => {} };
+  if (given && !options.own) return { url: given, stop: async () => {} };
   if (spawnSync('redis-server', ['--version']).error) {
     return 'redis-server is not installed (Debian: apt-get install redis-server) and FACEREAD_TEST_REDIS is not set';
   }
