@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds a local "slim Node 20 on Debian bookworm" base image without a
+# Builds a local "slim Node on Debian bookworm" base image without a
 # registry: debootstrap a minimal bookworm root, put this machine's Node
-# (v20+, Debian's own nodejs is v18) and npm into /usr/local like the
-# official node:20-bookworm-slim image, and import it into buildah storage.
+# (v22+, Debian's own nodejs is v18) and npm into /usr/local like the
+# official node:24-bookworm-slim image, and import it into buildah storage.
 #
 # The result is cached in buildah storage under $FACEREAD_IMAGE_CACHE
 # (default /var/tmp/faceread-image-cache), keyed by the Node version and this
@@ -21,8 +21,8 @@ RECIPE=1
 node_bin="$(command -v node)"
 node_version="$("$node_bin" -p 'process.versions.node')"
 case "$node_version" in
-  2[0-9].*|[3-9][0-9].*) ;;
-  *) echo "image-base: FaceRead needs Node >= 20; this machine has $node_version" >&2; exit 1 ;;
+  2[2-9].*|[3-9][0-9].*) ;;
+  *) echo "image-base: FaceRead needs Node >= 22; this machine has $node_version" >&2; exit 1 ;;
 esac
 base="localhost/faceread-base:bookworm-node${node_version}-r${RECIPE}"
 

@@ -32,7 +32,7 @@ export async function createSession(modelPath: string, intraOpThreads: number, p
     if (provider !== 'cpu') {
       throw new Error(
         `onnxruntime cannot run ${modelPath} on ${provider}: ${(cause as Error).message}. Possible fixes: install onnxruntime-node with its CUDA files ` +
-          '(remove `onnxruntime-node-install=skip` from .npmrc, then `npm ci`, on a machine with CUDA 12 and cuDNN 9); or unset FACEREAD_EXECUTION_PROVIDER to run on the CPU.',
+          '(`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js`, on a machine with CUDA 12 and cuDNN 9); or unset FACEREAD_EXECUTION_PROVIDER to run on the CPU.',
         { cause },
       );
     }
