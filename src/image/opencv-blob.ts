@@ -122,6 +122,11 @@ export interface BlobOptions {
   meanBgr: readonly [number, number, number];
   /** Multiplies after the mean subtraction; default 1. */
   scale?: number;
+  /**
+   * OpenCV's swapRB=True: the planes are R, G, B instead of B, G, R, and `meanBgr` is subtracted
+   * from them in that order (as blobFromImage does). Only for reproducing apps that fed it so.
+   */
+  swapRB?: boolean;
   /** Part of the image to use; default all of it. */
   rect?: PixelRect;
 }
@@ -144,9 +149,9 @@ export function writeOpenCvBlob(image: PixelImage, options: BlobOptions, out: Fl
   const plane = width * height;
   const scale = options.scale ?? 1;
   for (let c = 0; c < 3; c++) {
-    // Plane c is BGR channel c, i.e. RGB channel 2 - c.
+    // Plane c is BGR channel c, i.e. RGB channel 2 - c (RGB channel c with swapRB).
     const mean = Math.fround(options.meanBgr[c]!);
-    const source = 2 - c;
+    const source = options.swapRB ? c : 2 - c;
     const base = offset + c * plane;
     for (let i = 0; i < plane; i++) {
       const centred = Math.fround(pixels[i * 3 + source]! - mean);

@@ -6,7 +6,8 @@ answer on stdout: {"version", "runs": [{"blob": {...}, "outputs": {name: {"file"
 
 A run's input is either a raw float32 NCHW blob ({"raw": path, "shape"})
 or pixels ({"rgb": path, "width", "height"}) made into a blob by
-cv2.dnn.blobFromImage as OpenCV's samples do (BGR, size, mean, optional roi).
+cv2.dnn.blobFromImage as OpenCV's samples do (BGR, size, mean, optional roi;
+swapRB as the LearnOpenCV app passes it).
 """
 import json
 import sys
@@ -31,7 +32,7 @@ def make_blob(spec):
     if spec.get("roi"):
         x1, y1, x2, y2 = spec["roi"]
         bgr = bgr[y1:y2, x1:x2]
-    return cv2.dnn.blobFromImage(bgr, spec.get("scale", 1.0), tuple(spec["size"]), tuple(spec["mean"]), swapRB=False, crop=False)
+    return cv2.dnn.blobFromImage(bgr, spec.get("scale", 1.0), tuple(spec["size"]), tuple(spec["mean"]), swapRB=bool(spec.get("swapRB", False)), crop=False)
 
 
 def main():

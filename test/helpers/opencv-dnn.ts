@@ -31,7 +31,7 @@ export function openCvUnavailable(): string | false {
 
 export type OpenCvInput =
   | { raw: Float32Array; shape: number[] }
-  | { rgb: Uint8Array; width: number; height: number; size: [number, number]; mean: number[]; scale?: number; roi?: [number, number, number, number] };
+  | { rgb: Uint8Array; width: number; height: number; size: [number, number]; mean: number[]; scale?: number; roi?: [number, number, number, number]; swapRB?: boolean };
 
 export interface OpenCvNet {
   framework: 'caffe' | 'tensorflow';

@@ -18,6 +18,22 @@ import { ssdDetectionOutput, type SsdDetection } from './caffe-ssd-output.js';
 export const RES10_INPUT_SIZE = 300;
 export const RES10_MEAN_BGR = [104, 177, 123] as const;
 
+/** How the photo is made into res10's input blob (cv2.dnn.blobFromImage's mean and swapRB). */
+export interface Res10Preprocess {
+  meanBgr: readonly [number, number, number];
+  swapRB: boolean;
+}
+
+/** The right one: OpenCV's face detector sample, (104, 177, 123) on BGR, the mean res10 was trained with. */
+export const OPENCV_SAMPLE_PREPROCESS: Res10Preprocess = { meanBgr: RES10_MEAN_BGR, swapRB: false };
+
+/**
+ * The widely copied LearnOpenCV age/gender app's call, `blobFromImage(frame, 1.0, (300, 300),
+ * [104, 117, 123], True, False)`: a mistyped green mean (117 for 177) on R, G, B planes. Offered only
+ * so that users of that app can reproduce its old detections exactly; it finds fewer faces.
+ */
+export const CLASSIC_APP_PREPROCESS: Res10Preprocess = { meanBgr: [104, 117, 123], swapRB: true };
+
 function tensorData(outputs: InferenceSession.OnnxValueMapType, name: string): Float32Array {
   const tensor = outputs[name];
   if (!tensor) throw new Error(`The SSD model has no output "${name}"; import it again with \`faceread models import-caffe\``);
@@ -62,13 +78,20 @@ export function ssdFaces(
  *   const detector = createCaffeSsdDetector(await ort.InferenceSession.create(onnx));
  *   const faces = await detector.detect(image, { minScore: 0.5, maxFaces: 20 });
  */
-export const createCaffeSsdDetector: RunnerFactory<FaceDetector> = (session) => {
+export const createCaffeSsdDetector: RunnerFactory<FaceDetector> = (session) => caffeSsdDetectorWith(OPENCV_SAMPLE_PREPROCESS)(session);
+
+/**
+ * The detector factory for a given input preprocessing (the classic app's, for its users).
+ *
+ * @example const detector = caffeSsdDetectorWith(CLASSIC_APP_PREPROCESS)(session);
+ */
+export const caffeSsdDetectorWith = (preprocess: Res10Preprocess): RunnerFactory<FaceDetector> => (session) => {
   const inputName = session.inputNames[0]!;
   return {
     async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
       const side = RES10_INPUT_SIZE;
       const blob = new Float32Array(3 * side * side);
-      writeOpenCvBlob(image, { size: [side, side], meanBgr: RES10_MEAN_BGR }, blob, 0);
+      writeOpenCvBlob(image, { size: [side, side], meanBgr: preprocess.meanBgr, swapRB: preprocess.swapRB }, blob, 0);
       const outputs = await session.run({ [inputName]: new ort.Tensor('float32', blob, [1, 3, side, side]) });
       const params = decodeDetectionParams(tensorData(outputs, DETECTION_PARAMS_OUTPUT));
       return ssdFaces(tensorData(outputs, 'loc'), tensorData(outputs, 'conf'), tensorData(outputs, 'priors'), params, image.width, image.height, options);
