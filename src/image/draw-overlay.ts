@@ -31,22 +31,42 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
+interface LabelRect { x: number; y: number; w: number; h: number }
+
+const overlaps = (a: LabelRect, b: LabelRect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * Where a label goes: above its box (when there is room), else inside the box's top edge, else
+ * below it, the first place that covers no label already placed (crowded photos); if none is
+ * free, the first of these.
+ * The page places its labels the same way (web/overlay.js).
+ */
+export function placeLabel(box: { x: number; y: number; height: number }, w: number, h: number, placed: readonly LabelRect[], width: number, height: number): LabelRect {
+  const x = Math.max(0, Math.min(box.x, width - w));
+  const clampY = (y: number) => Math.max(0, Math.min(y, height - h));
+  const above = box.y - h >= 0 ? [box.y - h] : [];
+  const candidates = [...above, box.y, box.y + box.height].map((y) => ({ x, y: clampY(y), w, h }));
+  return candidates.find((c) => !placed.some((p) => overlaps(c, p))) ?? candidates[0]!;
+}
+
 /** The SVG (same size as the oriented photo) with every face's box and label. */
 export function overlaySvg(result: AnalysisResult, width: number, height: number): string {
   // Line width and font scale with the photo so labels stay readable on large and small images.
   const stroke = Math.max(2, Math.round(Math.min(width, height) / 300));
   const fontSize = Math.max(12, Math.round(Math.min(width, height) / 40));
+  const placed: LabelRect[] = [];
   const shapes = result.faces.map((face) => {
     const { x, y, width: w, height: h } = face.box;
     const colour = COLOURS[face.gender?.label ?? 'unknown'];
     const label = faceLabel(face);
     let out = `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>`;
     if (label) {
-      // Roughly 0.6 em a character in a sans-serif font; the label sits above the box, or inside it at the top edge.
+      // Roughly 0.6 em a character in a sans-serif font.
       const labelWidth = Math.ceil(label.length * fontSize * 0.6) + fontSize;
       const labelHeight = Math.round(fontSize * 1.4);
-      const lx = Math.max(0, Math.min(x, width - labelWidth));
-      const ly = y - labelHeight >= 0 ? y - labelHeight : y;
+      const spot = placeLabel(face.box, labelWidth, labelHeight, placed, width, height);
+      placed.push(spot);
+      const { x: lx, y: ly } = spot;
       out +=
         `<rect x="${lx.toFixed(1)}" y="${ly.toFixed(1)}" width="${labelWidth}" height="${labelHeight}" fill="${colour}" fill-opacity="0.85"/>` +
         `<text x="${(lx + fontSize / 2).toFixed(1)}" y="${(ly + labelHeight * 0.72).toFixed(1)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${fontSize}" fill="#fff">${escapeXml(label)}</text>`;

@@ -36,3 +36,19 @@ it('draws in the EXIF-oriented frame: a 40x60 photo with orientation 6 is annota
   assert.equal((await sharp(jpeg).metadata()).format, 'jpeg');
   await assert.rejects(drawOverlay(stored, result, 'gif' as 'png'), /Expected one of: png, jpeg for format but received 'gif'/);
 });
+
+it('labels of crowded faces do not cover one another: a face just below another gets its label inside or under its box', () => {
+  // As on sample5: face 2's label above its box would sit on face 1's label.
+  const face = (x: number, y: number) => ({ box: { x, y, width: 150, height: 200 }, score: 0.9, gender: { label: 'female' as const, probability: 0.9 }, age: { years: 30, bucket: '25-32' as const } });
+  const crowded: AnalysisResult = { ...result, image: { width: 1000, height: 800 }, faces: [face(400, 300), face(420, 315), face(100, 100)] };
+  const svg = overlaySvg(crowded, 1000, 800);
+  const labels = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="(\d+)" height="(\d+)" fill="[^"]+" fill-opacity/g)].map((m) => m.slice(1, 5).map(Number));
+  assert.equal(labels.length, 3);
+  for (const [i, [ax, ay, aw, ah]] of labels.entries()) {
+    for (const [bx, by, bw, bh] of labels.slice(i + 1)) {
+      assert.ok(ax! + aw! <= bx! || bx! + bw! <= ax! || ay! + ah! <= by! || by! + bh! <= ay!, `labels at ${ax},${ay} and ${bx},${by} overlap`);
+    }
+  }
+  // The first face keeps its label above its box.
+  assert.ok(labels[0]![1]! + labels[0]![3]! <= 300);
+});
