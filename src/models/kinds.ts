@@ -1,0 +1,115 @@
+/**
+ * The one table of model kinds: what each family of network does in the
+ * pipeline (its role and, for attribute models, what it provides) and which
+ * runner drives it. Built-in models (src/models/registry.ts, from npm
+ * packages) and models imported from a user's files (the store's manifest)
+ * both name a kind here; workers find runners by kind, never by a model's
+ * id or path. A new family is one entry here plus its runner.
+ *
+ * @example
+ *   const kind = findKind('levi-hassner-age');
+ *   const predictor = (await kind.runner())(session);
+ */
+import type { AttributePredictor, FaceDetector, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
+import type { Attribute } from '../types.js';
+
+export type ModelRole = 'detector' | 'landmarks' | 'attributes';
+
+/** A per-model setting a profile may give (`faceread profiles set --option`), with its allowed values. */
+export interface KindOption {
+  description: string;
+  values: readonly (string | boolean)[];
+}
+
+interface KindBase {
+  id: string;
+  description: string;
+  /** Settings its runner takes from a profile (src/pipeline/runner-types.ts ModelOptions). */
+  options?: Readonly<Record<string, KindOption>>;
+}
+
+export interface DetectorKind extends KindBase {
+  role: 'detector';
+  runner(): Promise<RunnerFactory<FaceDetector>>;
+}
+
+export interface LandmarkKind extends KindBase {
+  role: 'landmarks';
+  runner(): Promise<RunnerFactory<LandmarkFinder>>;
+}
+
+export interface AttributeKind extends KindBase {
+  role: 'attributes';
+  /** What its predictions hold. */
+  provides: readonly Attribute[];
+  runner(): Promise<RunnerFactory<AttributePredictor>>;
+}
+
+export type ModelKind = DetectorKind | LandmarkKind | AttributeKind;
+
+export const MODEL_KINDS: readonly ModelKind[] = [
+  {
+    id: 'faceapi-ssd-mobilenetv1',
+    role: 'detector',
+    description: "face-api's SSD MobileNetV1 face detector (512x512 input)",
+    runner: async () => (await import('../pipeline/detectors/ssd-mobilenetv1.js')).createSsdMobilenetV1Detector,
+  },
+  {
+    id: 'faceapi-tiny-face-detector',
+    role: 'detector',
+    description: "face-api's Tiny Face Detector (YOLO-style, 416x416 input)",
+    runner: async () => (await import('../pipeline/detectors/tiny-face-detector.js')).createTinyFaceDetector,
+  },
+  {
+    id: 'opencv-res10-ssd',
+    role: 'detector',
+    description: "OpenCV's res10 SSD face detector (300x300, Caffe or TensorFlow)",
+    runner: async () => (await import('../pipeline/detectors/caffe-ssd.js')).createCaffeSsdDetector,
+  },
+  {
+    id: 'faceapi-landmarks-68',
+    role: 'landmarks',
+    description: "face-api's 68-point landmark network, reduced to 5 points",
+    runner: async () => (await import('../pipeline/landmarks/landmarks-68-faceapi.js')).createFaceApiLandmarkFinder,
+  },
+  {
+    id: 'faceapi-age-gender',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: "face-api's age and gender network (112x112 face crops)",
+    runner: async () => (await import('../pipeline/attributes/age-gender-faceapi.js')).createFaceApiAgeGenderPredictor,
+  },
+  {
+    id: 'faceapi-age-gender-calibrated',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: "face-api's age and gender network with an 80% age range and a calibrated gender probability",
+    runner: async () => (await import('../pipeline/attributes/faceapi-age-gender-calibrated.js')).createCalibratedFaceApiAgeGenderPredictor,
+  },
+  {
+    id: 'levi-hassner-age',
+    role: 'attributes',
+    provides: ['age'],
+    description: "Levi and Hassner's age network (227x227 crops, 8 buckets)",
+    runner: async () => (await import('../pipeline/attributes/levi-hassner.js')).createLeviHassnerAgePredictor,
+  },
+  {
+    id: 'levi-hassner-gender',
+    role: 'attributes',
+    provides: ['gender'],
+    description: "Levi and Hassner's gender network (227x227 crops)",
+    runner: async () => (await import('../pipeline/attributes/levi-hassner.js')).createLeviHassnerGenderPredictor,
+  },
+];
+
+/** The kind with this id; a RangeError naming the known kinds otherwise. */
+export function findKind(id: string): ModelKind {
+  const kind = MODEL_KINDS.find((k) => k.id === id);
+  if (!kind) throw new RangeError(`Unknown model kind "${id}". Should be one of: ${MODEL_KINDS.map((k) => k.id).join(', ')}`);
+  return kind;
+}
+
+export const isKnownKind = (id: unknown): boolean => MODEL_KINDS.some((k) => k.id === id);
+
+/** What a model of this kind answers: its attributes, or nothing for detectors and landmarks. */
+export const kindProvides = (kind: ModelKind): readonly Attribute[] => (kind.role === 'attributes' ? kind.provides : []);
