@@ -8,8 +8,10 @@
  * @example
  *   const info = inspectUltrafaceModel(readFileSync('version-RFB-320.onnx'));
  *   // { family: 'ultraface', inputName: 'input', size: [320, 240], priors: 4420 }
+ *   const { bytes } = prepareUltrafaceModel(fileBytes); // the model to store
  */
 import { describeShape, describeTensors, modelSignature, type ModelSignature, type SignatureDim } from '../../convert/onnx/model-signature.js';
+import { withPlainWeights } from '../../convert/onnx/plain-weights.js';
 import { ULTRAFACE_DEFAULT_SIZE } from './ultraface.js';
 
 export interface UltrafaceModelInfo {
@@ -59,4 +61,13 @@ export function inspectUltrafaceModel(model: Uint8Array | ModelSignature): Ultra
     if (known(rows) && rows !== priors) refuse(`output ${name} has ${rows} rows where a ${size[0]}x${size[1]} input gives ${priors} priors`);
   }
   return { family: 'ultraface', inputName: input.name, size, priors };
+}
+
+/**
+ * Checks an UltraFace file and makes the model to store: the authors' files list every weight as a
+ * graph input as well, which keeps onnxruntime from folding constants; those inputs (and weights no node reads) are dropped.
+ */
+export function prepareUltrafaceModel(bytes: Uint8Array): { bytes: Uint8Array; info: UltrafaceModelInfo } {
+  const info = inspectUltrafaceModel(bytes);
+  return { bytes: withPlainWeights(bytes), info };
 }
