@@ -2,9 +2,10 @@
  * Imported ONNX detectors against OpenCV running the same files its own way
  * (Debian's python3-opencv 4.6): YuNet 2022mar through cv2.FaceDetectorYN and
  * UltraFace RFB-320 through cv2.dnn with the authors' post-processing, on
- * face-api's demo photos (1920 px: shrunk to the cap first) and a spread of
- * WIDER photos (run at their own size, padded). Every face must be found by
- * both, boxes and landmarks within 1 px, scores within 1e-3.
+ * face-api's demo photos (1920 px: shrunk to the cap first, and OpenCV given
+ * FaceRead's shrunk pixels) and a spread of WIDER photos (run at their own
+ * size, padded). Every face must be found by both, boxes and landmarks
+ * within 1 px, scores within 1e-3.
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { sessionOptions } from '../../../src/engine/session-options.js';
 import { createUltrafaceDetector, ULTRAFACE_NMS_IOU } from '../../../src/pipeline/detectors/ultraface.js';
 import { prepareUltrafaceModel } from '../../../src/pipeline/detectors/ultraface-import.js';
 import { YUNET_NMS_IOU, YUNET_TOP_K } from '../../../src/pipeline/detectors/yunet-decode.js';
-import { yunetDetector, type YunetDetector } from '../../../src/pipeline/detectors/yunet.js';
+import { yunetDetector, yunetPixels, type YunetDetector } from '../../../src/pipeline/detectors/yunet.js';
 import type { Detection, RgbImage } from '../../../src/types.js';
 import { detectWithOpenCv, type OpenCvFace } from '../../helpers/opencv-faces.js';
 import { loadRgb } from '../../helpers/opencv-fixtures.js';
@@ -69,15 +70,29 @@ describe('imported ONNX detectors vs OpenCV', { skip }, () => {
     const detector: YunetDetector = yunetDetector()(await yunetSession(PEER_FILES.yunet2022));
     const minScore = 0.3;
     const found: Detection[][] = [];
-    const inputs = [];
+    const inputs: { image: RgbImage; inputWidth: number; inputHeight: number }[] = [];
     for (const { image } of photos) {
       found.push(await detector.detect(image, { minScore, maxFaces: YUNET_TOP_K }));
-      inputs.push({ image, inputWidth: detector.lastInput!.width, inputHeight: detector.lastInput!.height });
+      // OpenCV gets the pixels FaceRead's network saw: the photo, or FaceRead's shrunk copy of it.
+      const pixels = await yunetPixels(image, detector.lastInput!);
+      inputs.push({ image: pixels, inputWidth: pixels.width, inputHeight: pixels.height });
     }
     // Both paths are covered: demo photos shrunk to the cap, WIDER photos at their own size.
-    assert.ok(inputs.some((p) => p.inputWidth < p.image.width), 'no photo was shrunk to the cap');
+    assert.ok(inputs.some((p, i) => p.inputWidth < photos[i]!.image.width), 'no photo was shrunk to the cap');
     const reference = detectWithOpenCv({ family: 'yunet', model: PEER_FILES.yunet2022, scoreThreshold: minScore, nmsThreshold: YUNET_NMS_IOU, topK: YUNET_TOP_K }, inputs);
-    const worst = photos.map(({ label, image }, i) => assertSameFaces(found[i]!, reference.photos[i]!.faces, image, `${label} (OpenCV ${reference.version})`, true));
+    const worst = photos.map(({ label, image }, i) => {
+      const sx = image.width / inputs[i]!.inputWidth;
+      const sy = image.height / inputs[i]!.inputHeight;
+      const faces = reference.photos[i]!.faces.map((f) => ({
+        ...f,
+        x: f.x * sx,
+        y: f.y * sy,
+        width: f.width * sx,
+        height: f.height * sy,
+        landmarks: f.landmarks.map(([x, y]) => [x * sx, y * sy] as [number, number]),
+      }));
+      return assertSameFaces(found[i]!, faces, image, `${label} (OpenCV ${reference.version})`, true);
+    });
     const total = found.reduce((sum, f) => sum + f.length, 0);
     t.diagnostic(summary(worst, total, photos.length));
     assert.ok(total >= 2 * photos.length, `only ${total} faces on ${photos.length} photos`);

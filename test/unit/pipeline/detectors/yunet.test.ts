@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ort from 'onnxruntime-node';
 import { withSymbolicImageSize } from '../../../../src/convert/onnx/symbolic-input.js';
-import { yunetBlob, yunetDetector, yunetInput } from '../../../../src/pipeline/detectors/yunet.js';
+import { yunetBlob, yunetDetector, yunetInput, yunetPixels } from '../../../../src/pipeline/detectors/yunet.js';
 import { inspectYunetModel, prepareYunetModel } from '../../../../src/pipeline/detectors/yunet-import.js';
 import type { RgbImage } from '../../../../src/types.js';
 import { declaredModel, syntheticYunet } from '../../../helpers/synthetic-detectors.js';
@@ -29,6 +29,15 @@ test('yunetBlob writes BGR planes of raw values and leaves the padding black', (
   const image: RgbImage = { data: Uint8Array.from([10, 20, 30, 40, 50, 60]), width: 2, height: 1 };
   const blob = yunetBlob(image, { width: 2, height: 1, paddedWidth: 3, paddedHeight: 2 });
   assert.deepEqual([...blob], [30, 60, 0, 0, 0, 0, 20, 50, 0, 0, 0, 0, 10, 40, 0, 0, 0, 0]);
+  assert.throws(() => yunetBlob(image, { width: 3, height: 1, paddedWidth: 32, paddedHeight: 32 }), /Expected 3x1 pixels but received 2x1/);
+});
+
+test('yunetPixels keeps a photo that fits and shrinks a larger one to the input size', async () => {
+  const image: RgbImage = { data: new Uint8Array(64 * 32 * 3).fill(200), width: 64, height: 32 };
+  assert.equal(await yunetPixels(image, yunetInput(64, 32, 1280)), image);
+  const small = await yunetPixels(image, yunetInput(64, 32, 16));
+  assert.deepEqual([small.width, small.height, small.data.length], [16, 8, 16 * 8 * 3]);
+  assert.ok(small.data.every((v) => v === 200), 'a flat photo stays flat');
 });
 
 describe('the YuNet runner on a synthetic network', () => {
