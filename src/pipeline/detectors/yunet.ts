@@ -27,11 +27,12 @@ import {
 /** Input sides are multiples of this (the coarsest stride the graph concatenates). */
 export const YUNET_DIVISOR = 32;
 /**
- * The longest side a photo is run at. WIDER `dev` AP50 (2023mar) and time per photo on this
- * machine by cap: see the report in bench/results and the README; 1280 keeps the small faces of
- * typical 1024-1600 px photos at full resolution, where 640 lost a quarter of them.
+ * The longest side a photo is run at. WIDER `dev` AP50 of 2023mar by cap (104 photos, long sides
+ * 1024-1806 px): 640 0.781, 800 0.834, 1024 0.875, 1280 0.873, 1600 0.874; 2022mar 0.818, 0.846,
+ * 0.855, 0.856, 0.852. Nothing is gained above 1024 while the network's time grows with the pixels
+ * (1280 is 1.56x the pixels of 1024). `bench/eval-onnx-detectors.ts` measures it.
  */
-export const YUNET_MAX_SIDE = 1280;
+export const YUNET_MAX_SIDE = 1024;
 
 /** The network input chosen for one photo. */
 export interface YunetInput {
