@@ -1,7 +1,8 @@
 /**
- * `faceread models import-caffe` and `import-tf`: convert a user's own
- * OpenCV networks (res10 SSD detector, Levi-Hassner age and gender) into
- * the model store and put them into a profile: a new profile starts from
+ * `faceread models import-caffe`, `import-tf` and `import-onnx`: convert a
+ * user's own OpenCV networks (res10 SSD detector, Levi-Hassner age and
+ * gender), or check their ONNX models of a known kind (YuNet, UltraFace...),
+ * into the model store and put them into a profile: a new profile starts from
  * `--base` (default `default`); an existing one keeps whatever this import
  * does not replace, so the classic TF detector and Caffe age/gender
  * networks can be imported one after the other into one profile.
@@ -16,6 +17,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import path from 'node:path';
 import { FaceReadError, invalidOption } from '../errors.js';
 import type { ImportedModelBytes } from '../models/imported-store.js';
+import { MODEL_KINDS, type ModelKind } from '../models/kinds.js';
 import { DEFAULT_PROFILE, describeProfile } from '../models/profiles.js';
 import { checkProfileName, saveImport } from '../models/saved-profiles.js';
 import { ModelStore, sha256 } from '../models/store.js';
@@ -33,6 +35,7 @@ export interface ImportRequest {
 }
 
 export const DEFAULT_IMPORT_NAME = 'opencv-classic';
+export const DEFAULT_ONNX_IMPORT_NAME = 'imported';
 
 const NAME_HELP = 'profile to put the models into (for --models); an existing one keeps the roles not imported';
 const BASE_HELP = 'profile a new profile starts from';
@@ -129,13 +132,60 @@ function requestsFrom(options: Record<string, string[] | undefined>, formats: Re
   });
 }
 
+/** What an ONNX import of `kind` is called inside its profile (its id is `<profile>-<slot>`). */
+function onnxSlot(kind: ModelKind, fallback: boolean): string {
+  if (kind.role === 'detector') return fallback ? 'fallback' : 'detector';
+  if (fallback) throw invalidOption('--fallback', 'only with a detector kind', kind.id);
+  return kind.role === 'landmarks' ? 'landmarks' : kind.provides.join('-');
+}
+
+/** The kinds `import-onnx` takes, for help and errors. */
+const onnxKinds = () => MODEL_KINDS.filter((k) => k.importOnnx).map((k) => k.id);
+
 /**
- * Adds `import-caffe` and `import-tf` under `faceread models`.
+ * `faceread models import-onnx --kind <kind> <file>`: checks a user's ONNX file against its kind
+ * (refusing it with what was expected), stores it and puts it into profile `name`.
+ */
+export async function runImportOnnx(kindId: string, file: string, name: string, storeDir: string, options: { base?: string; fallback?: boolean } = {}): Promise<number> {
+  const kind = MODEL_KINDS.find((k) => k.id === kindId && k.importOnnx);
+  if (!kind) throw invalidOption('--kind', `one of: ${onnxKinds().join(', ')}`, kindId);
+  checkProfileName(name);
+  const slot = onnxSlot(kind, Boolean(options.fallback));
+  const source = await readSource(file);
+  let prepared;
+  try {
+    prepared = await (await kind.importOnnx!())(source.bytes);
+  } catch (cause) {
+    throw new FaceReadError('MODEL_UNAVAILABLE', `${source.path} cannot be imported as ${kind.id}: ${(cause as Error).message}`, { cause });
+  }
+  const model: ImportedModelBytes = { slot, kind: kind.id, bytes: prepared.bytes, sources: [{ path: source.path, sha256: sha256(source.bytes) }], fallback: Boolean(options.fallback) };
+  const importedBy = `import-onnx --kind ${kind.id} ${source.path} --name ${name}${options.fallback ? ' --fallback' : ''}`;
+  const profile = await saveImport(new ModelStore(storeDir), name, [model], { base: options.base ?? DEFAULT_PROFILE, importedBy });
+  console.log(`${name}-${slot}: ${prepared.summary}; ${(prepared.bytes.length / 1e6).toFixed(1)} MB from ${source.path}`);
+  console.log(`profile ${name}: ${describeProfile(profile)}`);
+  console.error(`imported into ${storeDir}; use it with --models ${name}`);
+  return 0;
+}
+
+/**
+ * Adds `import-caffe`, `import-tf` and `import-onnx` under `faceread models`.
  *
  * @example
  *   registerImportCommands(program.command('models'), () => new Option('--model-dir <dir>'));
  */
 export function registerImportCommands(models: Command, modelDirOption: () => Option): void {
+  models
+    .command('import-onnx')
+    .description(`import your own ONNX model of a known kind (${onnxKinds().join(', ')}) into a profile`)
+    .argument('<file>', 'the .onnx file')
+    .requiredOption('--kind <kind>', `what the model is: ${onnxKinds().join(', ')}`)
+    .option('--name <profile>', NAME_HELP, DEFAULT_ONNX_IMPORT_NAME)
+    .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
+    .option('--fallback', "a detector that runs only when the profile's detectors find no face (added to the end of its chain)")
+    .addOption(modelDirOption())
+    .action(async (file: string, o) => {
+      process.exitCode = await runImportOnnx(o.kind, file, o.name, o.modelDir, { base: o.base, fallback: o.fallback });
+    });
   const pairOption = (slot: string, what: string) => new Option(`--${slot} <files...>`, what).argParser(filePair(`--${slot}`));
   models
     .command('import-caffe')

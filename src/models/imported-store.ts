@@ -49,6 +49,8 @@ export interface ImportedModelBytes {
   sources: ImportedSource[];
   /** The int8 version's bytes, when one was made. */
   int8?: Uint8Array;
+  /** A detector that joins the end of the profile's detector chain instead of replacing it. */
+  fallback?: boolean;
 }
 
 /** The id an imported model gets inside profile `name`. */

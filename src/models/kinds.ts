@@ -21,11 +21,23 @@ export interface KindOption {
   values: readonly (string | boolean)[];
 }
 
+/** A checked ONNX file, ready to store (`faceread models import-onnx`). */
+export interface PreparedOnnx {
+  bytes: Uint8Array;
+  /** What was found, for the import's report (e.g. the variant and input size). */
+  summary: string;
+}
+
 interface KindBase {
   id: string;
   description: string;
   /** Settings its runner takes from a profile (src/pipeline/runner-types.ts ModelOptions). */
   options?: Readonly<Record<string, KindOption>>;
+  /**
+   * For kinds users import from their own ONNX file: checks the file is of this kind (refusing it
+   * with what was expected otherwise) and makes the model to store.
+   */
+  importOnnx?(): Promise<(bytes: Uint8Array) => Promise<PreparedOnnx>>;
 }
 
 export interface DetectorKind extends KindBase {
@@ -65,6 +77,32 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     role: 'detector',
     description: "OpenCV's res10 SSD face detector (300x300, Caffe or TensorFlow)",
     runner: async () => (await import('../pipeline/detectors/caffe-ssd.js')).createCaffeSsdDetector,
+  },
+  {
+    id: 'yunet',
+    role: 'detector',
+    description: "YuNet (OpenCV Zoo's 2022mar and 2023mar, libfacedetection's yunet_n): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
+    runner: async () => (await import('../pipeline/detectors/yunet.js')).createYunetDetector,
+    importOnnx: async () => {
+      const { prepareYunetModel } = await import('../pipeline/detectors/yunet-import.js');
+      return async (bytes) => {
+        const { bytes: stored, info, fixedSize } = await prepareYunetModel(bytes);
+        return { bytes: stored, summary: `YuNet ${info.variant}, ${fixedSize ? `fixed input ${fixedSize.join('x')} (letterboxed)` : 'any input size (multiples of 32)'}` };
+      };
+    },
+  },
+  {
+    id: 'ultraface',
+    role: 'detector',
+    description: 'UltraFace (Ultra-Light-Fast-Generic-Face-Detector-1MB, RFB-320 or slim): boxes only, at its fixed input size',
+    runner: async () => (await import('../pipeline/detectors/ultraface.js')).createUltrafaceDetector,
+    importOnnx: async () => {
+      const { prepareUltrafaceModel } = await import('../pipeline/detectors/ultraface-import.js');
+      return async (bytes) => {
+        const { bytes: stored, info } = prepareUltrafaceModel(bytes);
+        return { bytes: stored, summary: `UltraFace, input ${info.size.join('x')}, ${info.priors} priors` };
+      };
+    },
   },
   {
     id: 'faceapi-landmarks-68',

@@ -65,8 +65,9 @@ export interface ImportTarget {
 
 /**
  * Stores the converted models and puts them into profile `name`: an imported detector becomes
- * its whole detector chain (and, as in OpenCV's classic app, no landmark model runs), an
- * attribute model answers alone for what it provides. Everything else stays as it was.
+ * its whole detector chain (and, as in OpenCV's classic app, no landmark model runs) or, as a
+ * fallback, the chain's last link; an attribute model answers alone for what it provides.
+ * Everything else stays as it was.
  */
 export function saveImport(store: ModelStore, name: string, models: readonly ImportedModelBytes[], target: ImportTarget): Promise<Profile> {
   return editProfile(
@@ -78,7 +79,9 @@ export function saveImport(store: ModelStore, name: string, models: readonly Imp
       for (const model of models) {
         const id = importedModelId(name, model.slot);
         const kind = findKind(model.kind);
-        if (kind.role === 'detector') {
+        if (kind.role === 'detector' && model.fallback) {
+          next = { ...next, detectors: [...next.detectors.filter((d) => d !== id), id] };
+        } else if (kind.role === 'detector') {
           const { landmarks: _none, ...rest } = next;
           next = { ...rest, detectors: [id] };
         } else if (kind.role === 'landmarks') {
