@@ -24,7 +24,7 @@ import {
   type YunetLayout,
 } from './yunet-decode.js';
 
-/** Input sides are multiples of this (the coarsest stride the graph concatenates). */
+/** Input sides are padded to multiples of this, as FaceDetectorYN pads them (the coarsest stride of the strides layout). */
 export const YUNET_DIVISOR = 32;
 /**
  * The longest side a photo is run at. WIDER `dev` AP50 of 2023mar by cap (104 photos, long sides
