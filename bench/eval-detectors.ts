@@ -16,11 +16,13 @@ import { readWiderFace } from '../src/eval/datasets/wider-face.js';
 import { detectionReport } from '../src/eval/metrics/detection-metrics.js';
 import { selectSplit, spreadSubset, type SplitName } from '../src/eval/split.js';
 import { decodeImage } from '../src/image/decode.js';
-import { findModel } from '../src/models/registry.js';
 import { resolveStoredProfile } from '../src/models/prepare.js';
 import { blazefaceDetector } from '../src/pipeline/detectors/blazeface.js';
 import type { FaceDetector } from '../src/pipeline/runner-types.js';
 import type { RgbImage } from '../src/types.js';
+import { loadRunner } from '../src/engine/load-runners.js';
+
+const ONE_THREAD = { intraOpThreads: 1, executionProvider: 'cpu' } as const;
 
 const [dataRoot = '../shared/data', split = 'dev', widerLimit = '60', utkLimit = '200', only = ''] = process.argv.slice(2);
 const CACHE = path.resolve('scratch/eval-cache');
@@ -34,7 +36,7 @@ async function humanOnnx(file: string, size: number): Promise<string> {
 
 async function faceApiDetector(profile: string): Promise<FaceDetector> {
   const stored = await resolveStoredProfile(profile);
-  return (await findModel(stored.detector.id).runner())(await createSession(stored.detector.path, 1)) as FaceDetector;
+  return (await loadRunner(stored.detectors[0]!, 'detector', ONE_THREAD)).runner;
 }
 
 async function blaze(file: string, size: number): Promise<FaceDetector> {

@@ -20,12 +20,14 @@ import type { AttributeSample } from '../src/eval/datasets/dataset-types.js';
 import { centroid, pickLabelledFace } from '../src/eval/pick-face.js';
 import { selectSplit, spreadSubset, type SplitName } from '../src/eval/split.js';
 import { decodeImage } from '../src/image/decode.js';
-import { findModel } from '../src/models/registry.js';
 import { resolveStoredProfile } from '../src/models/prepare.js';
 import { croppedFacePredictor, type CroppedModelSpec, type CropSettings } from '../src/pipeline/attributes/cropped-face-predictor.js';
 import { FACERES_SPEC, GEAR_SPEC, GENDER_NET_SPEC, SSRNET_AGE_SPEC, SSRNET_GENDER_SPEC } from '../src/pipeline/attributes/human-models-specs.js';
-import type { AttributePredictor, FaceDetector, LandmarkFinder } from '../src/pipeline/runner-types.js';
+import type { AttributePredictor, FaceDetector } from '../src/pipeline/runner-types.js';
 import type { Detection, RgbImage } from '../src/types.js';
+import { loadRunner } from '../src/engine/load-runners.js';
+
+const ONE_THREAD = { intraOpThreads: 1, executionProvider: 'cpu' } as const;
 
 const [kind = 'utkface', root = '../shared/data/utkface', split = 'dev', limitText = '400', filter = ''] = process.argv.slice(2);
 const CACHE = path.resolve('scratch/eval-cache');
@@ -52,10 +54,8 @@ async function loadPhoto(sample: AttributeSample): Promise<{ image: RgbImage; bo
 async function findFaces(samples: AttributeSample[], cacheFile: string): Promise<CachedFace[]> {
   if (existsSync(cacheFile)) return JSON.parse(await readFile(cacheFile, 'utf8'));
   const stored = await resolveStoredProfile('default');
-  const detectorSession = await createSession(stored.detector.path, 1);
-  const detector = (await findModel(stored.detector.id).runner())(detectorSession) as FaceDetector;
-  const landmarkSession = await createSession(stored.landmarks!.path, 1);
-  const finder = (await findModel(stored.landmarks!.id).runner())(landmarkSession) as LandmarkFinder;
+  const detector = (await loadRunner(stored.detectors[0]!, 'detector', ONE_THREAD)).runner;
+  const finder = (await loadRunner(stored.landmarks!, 'landmarks', ONE_THREAD)).runner;
   const out: CachedFace[] = [];
   for (const [i, sample] of samples.entries()) {
     const { image, border } = await loadPhoto(sample);
@@ -87,8 +87,7 @@ const MODELS: { id: string; file: string; spec: CroppedModelSpec; channels: numb
 /** face-api's own age/gender net through its registry runner (its crop is the box itself, no settings). */
 async function faceApiPredictor(): Promise<AttributePredictor> {
   const stored = await resolveStoredProfile('default');
-  const ref = stored.attributes[0]!;
-  return (await findModel(ref.id).runner())(await createSession(ref.path, 1)) as AttributePredictor;
+  return (await loadRunner(stored.attributeModels[0]!, 'attributes', ONE_THREAD)).runner;
 }
 
 async function onnxFor(file: string, size: number, channels: number): Promise<string> {

@@ -43,11 +43,11 @@ await mark('sharp (libvips mapped)');
 const ort = (await import('../src/engine/ort.js')).default;
 void ort;
 await mark('onnxruntime-node');
-const { resolveStoredProfile } = await import('../src/models/prepare.js');
+const { resolveStoredProfile, storedFiles } = await import('../src/models/prepare.js');
 const { createSession } = await import('../src/engine/session-options.js');
 const { ANALYZER_DEFAULTS } = await import('../src/analyzer.js');
 const files = await resolveStoredProfile(values.profile!, undefined, undefined, ANALYZER_DEFAULTS.precision);
-const refs = [files.detector, ...(files.landmarks ? [files.landmarks] : []), ...files.attributes];
+const refs = storedFiles(files);
 const sessions = [];
 for (const ref of refs) {
   sessions.push(await createSession(ref.path, ANALYZER_DEFAULTS.intraOpThreads));

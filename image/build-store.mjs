@@ -18,7 +18,8 @@ if (!distDir || !storeDir || !sourcesFile) {
   process.exit(2);
 }
 const load = (file) => import(pathToFileURL(path.join(distDir, 'src', 'models', file)).href);
-const { PROFILES, DEFAULT_PROFILE, profileModels } = await load('registry.js');
+const { BUILT_IN_PROFILES: PROFILES, DEFAULT_PROFILE, profileModelIds } = await load('profiles.js');
+const { findModel } = await load('registry.js');
 const { resolveStoredProfile } = await load('prepare.js');
 
 const converted = new Map();
@@ -31,7 +32,7 @@ for (const name of [DEFAULT_PROFILE, ...Object.keys(PROFILES).filter((n) => n !=
     console.error(`build-store: profile ${name} skipped: ${error.code ?? ''} ${error.message}`);
     continue;
   }
-  for (const model of profileModels(PROFILES[name])) converted.set(model.id, model.source);
+  for (const id of profileModelIds(PROFILES[name])) converted.set(id, findModel(id).source);
   console.error(`build-store: profile ${name} ready in ${Math.round(performance.now() - started)} ms`);
 }
 

@@ -25,7 +25,7 @@ import { assembleResult } from './pipeline/assemble-result.js';
 import { FaceReadError, invalidOption, isFaceReadError } from './errors.js';
 import { peekStoredProfile, resolveStoredProfile, type StoredProfile } from './models/prepare.js';
 import { PRECISION_CHOICES, type PrecisionChoice } from './models/precision.js';
-import { DEFAULT_PROFILE } from './models/registry.js';
+import { DEFAULT_PROFILE } from './models/profiles.js';
 import { resolveAnalyzeOptions, type ResolvedAnalyzeOptions } from './pipeline/analyze-options.js';
 import type { AnalysisResult, AnalyzeOptions, Analyzer } from './types.js';
 

@@ -11,7 +11,7 @@ import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { DATASET_KINDS, parseDatasetSpec } from '../eval/datasets/open-dataset.js';
 import { evaluateDataset } from '../eval/evaluate-dataset.js';
 import { reportMarkdown } from '../eval/report/eval-report.js';
-import { DEFAULT_PROFILE } from '../models/registry.js';
+import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
 import { precisionOption } from './precision-option.js';
 

@@ -1,8 +1,11 @@
 /**
- * `faceread models import-caffe` and `import-tf`: convert a user's own
- * OpenCV networks (res10 SSD detector, Levi-Hassner age and gender) into
- * the model store and save a profile that uses them, with the default
- * profile's models for whatever was not given.
+ * `faceread models import-caffe`, `import-tf` and `import-onnx`: convert a
+ * user's own OpenCV networks (res10 SSD detector, Levi-Hassner age and
+ * gender), or check their ONNX models of a known kind (YuNet, UltraFace...),
+ * into the model store and put them into a profile: a new profile starts from
+ * `--base` (default `default`); an existing one keeps whatever this import
+ * does not replace, so the classic TF detector and Caffe age/gender
+ * networks can be imported one after the other into one profile.
  *
  * @example
  *   faceread models import-caffe --detector deploy.prototxt res10_300x300_ssd_iter_140000.caffemodel \
@@ -13,10 +16,15 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import path from 'node:path';
 import { FaceReadError, invalidOption } from '../errors.js';
-import type { ImportedSlot } from '../models/imported.js';
-import { saveImport, type ImportedModelBytes } from '../models/imported-store.js';
-import { DEFAULT_PROFILE, PROFILES } from '../models/registry.js';
+import type { ImportedModelBytes } from '../models/imported-store.js';
+import { MODEL_KINDS, type ModelKind } from '../models/kinds.js';
+import { DEFAULT_PROFILE, describeProfile } from '../models/profiles.js';
+import { checkProfileName, saveImport } from '../models/saved-profiles.js';
 import { ModelStore, sha256 } from '../models/store.js';
+
+/** What a network given under each option of import-caffe / import-tf is. */
+export type ImportedSlot = 'detector' | 'age' | 'gender';
+const KIND_OF_SLOT: Readonly<Record<ImportedSlot, string>> = { detector: 'opencv-res10-ssd', age: 'levi-hassner-age', gender: 'levi-hassner-gender' };
 
 /** One network to import: its format and its two files, in the order the option takes them. */
 export interface ImportRequest {
@@ -27,15 +35,12 @@ export interface ImportRequest {
 }
 
 export const DEFAULT_IMPORT_NAME = 'opencv-classic';
+export const DEFAULT_ONNX_IMPORT_NAME = 'imported';
 
+const NAME_HELP = 'profile to put the models into (for --models); an existing one keeps the roles not imported';
+const BASE_HELP = 'profile a new profile starts from';
 const INT8_HELP = "also make int8 versions (ranges measured on face-api's demo photos, some seconds); used with --precision int8";
 
-/** Checks a profile name for imported models: new, short, kebab-case. */
-export function checkImportName(name: string): string {
-  if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(name)) throw invalidOption('--name', 'a kebab-case name (a-z, 0-9, -; at most 48 characters)', name);
-  if (Object.hasOwn(PROFILES, name)) throw invalidOption('--name', `a name other than the built-in profiles (${Object.keys(PROFILES).join(', ')})`, name);
-  return name;
-}
 
 async function readSource(file: string): Promise<{ bytes: Buffer; path: string }> {
   const absolute = path.resolve(file);
@@ -65,18 +70,29 @@ async function convertOne(request: ImportRequest): Promise<ImportedModelBytes> {
   }
   return {
     slot: request.slot,
+    kind: KIND_OF_SLOT[request.slot],
     bytes: onnx,
     sources: [first!, second!].map((s) => ({ path: s.path, sha256: sha256(s.bytes) })),
   };
 }
 
+/** The command line that redoes these requests, recorded with each imported model. */
+const importCommandLine = (requests: readonly ImportRequest[], name: string) =>
+  `${requests.some((r) => r.format === 'tensorflow') ? 'import-tf' : 'import-caffe'} ${requests.map((r) => `--${r.slot} ${r.files.join(' ')}`).join(' ')} --name ${name}`;
+
+export interface ImportSettings {
+  int8?: boolean;
+  /** The profile a new profile starts from. */
+  base?: string;
+}
+
 /**
- * Converts every requested network and saves them with profile `name`.
+ * Converts every requested network and puts them into profile `name`.
  * Returns the exit code (0) after printing what was stored.
  */
-export async function runImportCommand(requests: readonly ImportRequest[], name: string, storeDir: string, options: { int8?: boolean } = {}): Promise<number> {
+export async function runImportCommand(requests: readonly ImportRequest[], name: string, storeDir: string, options: ImportSettings = {}): Promise<number> {
   if (requests.length === 0) throw invalidOption('models', 'at least one of --detector, --age, --gender', undefined);
-  checkImportName(name);
+  checkProfileName(name);
   const started = performance.now();
   const converted: ImportedModelBytes[] = [];
   for (const request of requests) converted.push(await convertOne(request));
@@ -85,12 +101,12 @@ export async function runImportCommand(requests: readonly ImportRequest[], name:
     const int8 = await quantizeImported(converted);
     for (const model of converted) model.int8 = int8.get(model.slot);
   }
-  const profile = await saveImport(new ModelStore(storeDir), name, converted, DEFAULT_PROFILE);
+  const profile = await saveImport(new ModelStore(storeDir), name, converted, { base: options.base ?? DEFAULT_PROFILE, importedBy: importCommandLine(requests, name) });
   for (const model of converted) {
     const int8 = model.int8 ? ` (int8: ${(model.int8.length / 1e6).toFixed(1)} MB)` : '';
     console.log(`${name}-${model.slot}: ${(model.bytes.length / 1e6).toFixed(1)} MB${int8} from ${model.sources.map((s) => s.path).join(' + ')}`);
   }
-  console.log(`profile ${name}: detector ${profile.detector}; attributes ${profile.attributes.join(', ')}`);
+  console.log(`profile ${name}: ${describeProfile(profile)}`);
   console.error(`imported in ${Math.round(performance.now() - started)} ms into ${storeDir}; use it with --models ${name}`);
   return 0;
 }
@@ -108,18 +124,68 @@ function requestsFrom(options: Record<string, string[] | undefined>, formats: Re
   return (['detector', 'age', 'gender'] as const).flatMap((slot) => {
     const files = options[slot];
     if (!files) return [];
-    if (files.length !== 2) throw new InvalidArgumentError(`--${slot} takes exactly two files but received ${files.length}.`);
+    if (files.length !== 2) {
+      const wanted = formats[slot] === 'caffe' ? 'a .prototxt and its .caffemodel' : 'a frozen .pb and its .pbtxt';
+      throw invalidOption(`--${slot}`, `exactly two files (${wanted})`, files.join(' '));
+    }
     return [{ slot, format: formats[slot], files: [files[0]!, files[1]!] as [string, string] }];
   });
 }
 
+/** What an ONNX import of `kind` is called inside its profile (its id is `<profile>-<slot>`). */
+function onnxSlot(kind: ModelKind, fallback: boolean): string {
+  if (kind.role === 'detector') return fallback ? 'fallback' : 'detector';
+  if (fallback) throw invalidOption('--fallback', 'only with a detector kind', kind.id);
+  return kind.role === 'landmarks' ? 'landmarks' : kind.provides.join('-');
+}
+
+/** The kinds `import-onnx` takes, for help and errors. */
+const onnxKinds = () => MODEL_KINDS.filter((k) => k.importOnnx).map((k) => k.id);
+
 /**
- * Adds `import-caffe` and `import-tf` under `faceread models`.
+ * `faceread models import-onnx --kind <kind> <file>`: checks a user's ONNX file against its kind
+ * (refusing it with what was expected), stores it and puts it into profile `name`.
+ */
+export async function runImportOnnx(kindId: string, file: string, name: string, storeDir: string, options: { base?: string; fallback?: boolean } = {}): Promise<number> {
+  const kind = MODEL_KINDS.find((k) => k.id === kindId && k.importOnnx);
+  if (!kind) throw invalidOption('--kind', `one of: ${onnxKinds().join(', ')}`, kindId);
+  checkProfileName(name);
+  const slot = onnxSlot(kind, Boolean(options.fallback));
+  const source = await readSource(file);
+  let prepared;
+  try {
+    prepared = await (await kind.importOnnx!())(source.bytes);
+  } catch (cause) {
+    throw new FaceReadError('MODEL_UNAVAILABLE', `${source.path} cannot be imported as ${kind.id}: ${(cause as Error).message}`, { cause });
+  }
+  const model: ImportedModelBytes = { slot, kind: kind.id, bytes: prepared.bytes, sources: [{ path: source.path, sha256: sha256(source.bytes) }], fallback: Boolean(options.fallback) };
+  const importedBy = `import-onnx --kind ${kind.id} ${source.path} --name ${name}${options.fallback ? ' --fallback' : ''}`;
+  const profile = await saveImport(new ModelStore(storeDir), name, [model], { base: options.base ?? DEFAULT_PROFILE, importedBy });
+  console.log(`${name}-${slot}: ${prepared.summary}; ${(prepared.bytes.length / 1e6).toFixed(1)} MB from ${source.path}`);
+  console.log(`profile ${name}: ${describeProfile(profile)}`);
+  console.error(`imported into ${storeDir}; use it with --models ${name}`);
+  return 0;
+}
+
+/**
+ * Adds `import-caffe`, `import-tf` and `import-onnx` under `faceread models`.
  *
  * @example
  *   registerImportCommands(program.command('models'), () => new Option('--model-dir <dir>'));
  */
 export function registerImportCommands(models: Command, modelDirOption: () => Option): void {
+  models
+    .command('import-onnx')
+    .description(`import your own ONNX model of a known kind (${onnxKinds().join(', ')}) into a profile`)
+    .argument('<file>', 'the .onnx file')
+    .requiredOption('--kind <kind>', `what the model is: ${onnxKinds().join(', ')}`)
+    .option('--name <profile>', NAME_HELP, DEFAULT_ONNX_IMPORT_NAME)
+    .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
+    .option('--fallback', "a detector that runs only when the profile's detectors find no face (added to the end of its chain)")
+    .addOption(modelDirOption())
+    .action(async (file: string, o) => {
+      process.exitCode = await runImportOnnx(o.kind, file, o.name, o.modelDir, { base: o.base, fallback: o.fallback });
+    });
   const pairOption = (slot: string, what: string) => new Option(`--${slot} <files...>`, what).argParser(filePair(`--${slot}`));
   models
     .command('import-caffe')
@@ -127,11 +193,12 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .addOption(pairOption('detector', 'res10 SSD: deploy.prototxt and res10_300x300_ssd_iter_140000.caffemodel'))
     .addOption(pairOption('age', 'deploy_age.prototxt and age_net.caffemodel'))
     .addOption(pairOption('gender', 'deploy_gender.prototxt and gender_net.caffemodel'))
-    .option('--name <profile>', 'profile name for --models', DEFAULT_IMPORT_NAME)
+    .option('--name <profile>', NAME_HELP, DEFAULT_IMPORT_NAME)
+    .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
     .option('--int8', INT8_HELP)
     .addOption(modelDirOption())
     .action(async (o) => {
-      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8 });
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8, base: o.base });
     });
   models
     .command('import-tf')
@@ -139,10 +206,11 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .addOption(pairOption('detector', 'opencv_face_detector_uint8.pb and opencv_face_detector.pbtxt'))
     .addOption(pairOption('age', 'deploy_age.prototxt and age_net.caffemodel'))
     .addOption(pairOption('gender', 'deploy_gender.prototxt and gender_net.caffemodel'))
-    .option('--name <profile>', 'profile name for --models', DEFAULT_IMPORT_NAME)
+    .option('--name <profile>', NAME_HELP, DEFAULT_IMPORT_NAME)
+    .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
     .option('--int8', INT8_HELP)
     .addOption(modelDirOption())
     .action(async (o) => {
-      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8 });
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8, base: o.base });
     });
 }

@@ -1,17 +1,18 @@
 /**
- * The `faceread` command line: analyze, models, serve, batch, worker.
+ * The `faceread` command line: analyze, models, profiles, serve, batch, worker, eval.
  * Usage errors exit 2, failed files exit 1, success 0.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { isFaceReadError } from '../errors.js';
 import { DEFAULT_ANALYZE_OPTIONS, ATTRIBUTES } from '../pipeline/analyze-options.js';
-import { DEFAULT_PROFILE } from '../models/registry.js';
+import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
 import type { Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
 import { registerImportCommands } from './import-command.js';
+import { registerProfilesCommand } from './profiles-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { listModels, prepareModels, verifyModels } from './models-command.js';
 import { VERSION } from '../version.js';
@@ -101,6 +102,7 @@ models.command('prepare').description("convert a profile's models into the store
 models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
 registerImportCommands(models, modelDirOption);
+registerProfilesCommand(program, modelDirOption);
 
 program
   .command('serve')

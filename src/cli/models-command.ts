@@ -1,54 +1,117 @@
 /**
- * `faceread models list|prepare|verify`: what the store holds, converting
- * a profile's models ahead of time, and checking every stored file's hash.
+ * `faceread models list|prepare|verify`: every model of the catalogue
+ * (built-in and imported) and every profile, converting a profile's models
+ * ahead of time, and checking every stored file.
  */
-import { resolveStoredProfile } from '../models/prepare.js';
+import path from 'node:path';
+import { Catalogue, type CatalogueModel } from '../models/catalogue.js';
+import { importedFileProblem, type ImportedEntry } from '../models/imported-store.js';
+import { resolveStoredProfile, storedFiles } from '../models/prepare.js';
 import { PRECISIONS, type PrecisionChoice } from '../models/precision.js';
-import { MODELS, PROFILES } from '../models/registry.js';
+import { describeProfile, isBuiltInProfile } from '../models/profiles.js';
+import { MODELS } from '../models/registry.js';
 import { ModelStore } from '../models/store.js';
+import { columns } from './columns.js';
+
+/** An imported model's files (float32, and int8 when made) with what is wrong with each, if anything. */
+async function importedFiles(store: ModelStore, entry: ImportedEntry) {
+  const files = [{ precision: 'fp32', file: entry.file, sha256: entry.sha256 }, ...(entry.int8 ? [{ precision: 'int8', ...entry.int8 }] : [])];
+  return Promise.all(files.map(async (f) => ({ ...f, problem: await importedFileProblem(path.join(store.dir, f.file), f.sha256) })));
+}
+
+const origin = (model: CatalogueModel) => (model.origin === 'built-in' ? `from ${model.definition.source.package}` : `imported from ${model.entry.sources.map((s) => s.path).join(' + ')}`);
 
 export async function listModels(storeDir: string): Promise<number> {
   const store = new ModelStore(storeDir);
+  const catalogue = await Catalogue.open(store);
   console.log(`Model store: ${storeDir}\n`);
-  for (const [i, { model, status, entry }] of (await store.describe(MODELS)).entries()) {
-    const where = entry ? `${entry.file}  from ${entry.sourcePackage}@${entry.sourceVersion}` : '';
-    console.log(`${model.id.padEnd(28)} ${model.role.padEnd(10)} ${status.padEnd(9)} ${where}`);
-    if (model.int8) {
-      const int8 = (await store.describe([MODELS[i]!], 'int8'))[0]!;
-      const defaultNote = model.int8.isDefault ? ' (default)' : '';
-      console.log(`${''.padEnd(28)} int8${defaultNote.padEnd(16)} ${int8.status.padEnd(9)} ${int8.entry?.file ?? ''}`);
+  const rows: string[][] = [['MODEL', 'ROLE', 'KIND', 'STATUS', 'FILE']];
+  const notes: string[] = [];
+  for (const model of catalogue.models()) {
+    if (model.origin === 'built-in') {
+      for (const precision of PRECISIONS) {
+        if (precision === 'int8' && !model.definition.int8) continue;
+        const [{ status, entry }] = await store.describe([model.definition], precision);
+        const label = precision === 'fp32' ? model.id : `  int8${model.definition.int8?.isDefault ? ' (default)' : ''}`;
+        // A built-in model is its own kind: the KIND column is for imported ones.
+        rows.push([label, precision === 'fp32' ? model.kind.role : '', '', status!, entry?.file ?? '']);
+      }
+    } else {
+      for (const file of await importedFiles(store, model.entry)) {
+        const status = !file.problem ? 'ok' : /missing/.test(file.problem) ? 'missing' : 'corrupted';
+        rows.push(file.precision === 'fp32' ? [model.id, model.kind.role, model.kind.id, status, file.file] : ['  int8', '', '', status, file.file]);
+      }
     }
-    console.log(`${''.padEnd(28)} ${model.description}; licence ${model.license}`);
+    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}; ${origin(model)}`);
   }
+  console.log(columns(rows).join('\n'));
+  console.log(`\n${notes.join('\n')}`);
   console.log('\nProfiles:');
-  for (const [name, profile] of Object.entries(PROFILES)) {
-    console.log(`  ${name}: detector ${profile.detector}; attributes ${profile.attributes.join(', ')}${profile.landmarks ? `; landmarks ${profile.landmarks}` : ''}`);
+  const profiles: string[][] = [];
+  for (const name of catalogue.profileNames()) {
+    let description: string;
+    try {
+      description = describeProfile(catalogue.profile(name));
+    } catch (error) {
+      description = `unusable: ${(error as Error).message}`;
+    }
+    profiles.push([`  ${name}`, isBuiltInProfile(name) ? 'built-in' : 'saved', description]);
   }
+  console.log(columns(profiles).join('\n'));
   return 0;
 }
 
 export async function prepareModels(storeDir: string, profile: string, precision: PrecisionChoice = 'auto'): Promise<number> {
   const started = performance.now();
   const stored = await resolveStoredProfile(profile, storeDir, (m) => console.error(m), precision);
-  const files = [stored.detector, ...(stored.landmarks ? [stored.landmarks] : []), ...stored.attributes];
-  for (const f of files) console.log(`${f.id}: ${f.path}`);
+  for (const f of storedFiles(stored)) console.log(`${f.id}: ${f.path}`);
   console.error(`profile ${profile} ready in ${Math.round(performance.now() - started)} ms`);
   return 0;
 }
 
-/** Exit code 1 when any stored model is corrupted or outdated (missing ones are just not converted yet). */
+/**
+ * Exit code 1 when any stored model is corrupted or outdated, an imported model's file is missing
+ * or changed, or a saved profile cannot be used (missing built-in files are just not converted yet).
+ */
 export async function verifyModels(storeDir: string): Promise<number> {
-  let bad = 0;
+  const problems: string[] = [];
   const store = new ModelStore(storeDir);
+  const rows: string[][] = [];
   for (const precision of PRECISIONS) {
     const models = MODELS.filter((m) => precision === 'fp32' || m.int8);
     for (const { model, status, reason } of await store.describe(models, precision)) {
-      if (status === 'corrupted' || status === 'outdated') bad++;
+      if (status === 'corrupted' || status === 'outdated') problems.push(`${model.id}: run \`faceread models prepare${precision === 'int8' ? ' --precision int8' : ''}\` to convert it again.`);
       // int8 files that were never made are not worth a line each.
       if (precision !== 'fp32' && status === 'missing') continue;
-      console.log(`${`${model.id}${precision === 'fp32' ? '' : ` (${precision})`}`.padEnd(28)} ${status}${reason ? ` (${reason})` : ''}`);
+      rows.push([`${model.id}${precision === 'fp32' ? '' : ` (${precision})`}`, `${status}${reason ? ` (${reason})` : ''}`]);
     }
   }
-  if (bad > 0) console.log(`\n${bad} model(s) need converting again: run \`faceread models prepare\` (with \`--precision int8\` for int8 files; it redoes them).`);
-  return bad > 0 ? 1 : 0;
+  const catalogue = await Catalogue.open(store);
+  for (const model of catalogue.models()) {
+    if (model.origin !== 'imported') continue;
+    for (const file of await importedFiles(store, model.entry)) {
+      rows.push([`${model.id}${file.precision === 'fp32' ? '' : ` (${file.precision})`}`, file.problem ? `bad (${file.problem})` : 'ok (imported)']);
+      if (file.problem) {
+        const redo = model.entry.importedBy ? `faceread models ${model.entry.importedBy}` : 'faceread models import-caffe, import-tf or import-onnx';
+        problems.push(`${model.id}: ${file.problem}. Import it again: \`${redo}\` (from ${model.entry.sources.map((s) => s.path).join(', ')}).`);
+      }
+    }
+  }
+  for (const id of catalogue.unknownImports()) {
+    rows.push([id, 'unusable (unknown kind)']);
+    problems.push(`${id}: the manifest gives it a kind this FaceRead does not know (${catalogue.manifest.imported?.[id]?.kind}). Import it again, or upgrade FaceRead.`);
+  }
+  for (const name of catalogue.profileNames()) {
+    if (isBuiltInProfile(name)) continue;
+    try {
+      catalogue.profile(name);
+      rows.push([`profile ${name}`, 'ok']);
+    } catch (error) {
+      rows.push([`profile ${name}`, 'unusable']);
+      problems.push(`profile ${name}: ${(error as Error).message}`);
+    }
+  }
+  console.log(columns(rows).join('\n'));
+  if (problems.length > 0) console.log(`\n${problems.length} problem(s):\n${problems.map((p) => `- ${p}`).join('\n')}`);
+  return problems.length > 0 ? 1 : 0;
 }

@@ -10,7 +10,7 @@
 import { Command, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { resolveWorkerTimings } from '../batch/worker-settings.js';
-import { DEFAULT_PROFILE } from '../models/registry.js';
+import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
 import { integerArgument, redisOption } from './batch-command.js';
 

@@ -12,27 +12,16 @@ import { isFaceReadError, type ErrorCode } from '../errors.js';
 import { decodeImage, decodeRegion, type DecodedImage, type DecodeOptions } from '../image/decode.js';
 import { loadSharp } from '../image/load-sharp.js';
 import type { Box } from '../types.js';
-import { findImportedKind } from '../models/imported.js';
-import { findModel } from '../models/registry.js';
+import type { StoredProfile } from '../models/prepare.js';
 import type { ResolvedAnalyzeOptions } from '../pipeline/analyze-options.js';
 import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline/analyze-photo.js';
 import type { PhotoPixels, SharperRegion } from '../pipeline/face-views.js';
-import type { FaceDetector, LandmarkFinder, AttributePredictor } from '../pipeline/runner-types.js';
 import type { ExecutionProvider } from './execution-provider.js';
 import { oneAtATime } from './one-at-a-time.js';
-import { createSession } from './session-options.js';
+import { loadRunners } from './load-runners.js';
 
-export interface StoredModelRef {
-  id: string;
-  path: string;
-  /** Set for imported models: the kind whose runner drives them (src/models/imported.ts). */
-  kind?: string;
-}
-
-export interface WorkerSetup {
-  detector: StoredModelRef;
-  landmarks?: StoredModelRef;
-  attributes: StoredModelRef[];
+/** What a worker loads: the profile's files (src/models/prepare.ts) and how to run them. */
+export interface WorkerSetup extends StoredProfile {
   intraOpThreads: number;
   executionProvider: ExecutionProvider;
 }
@@ -59,31 +48,13 @@ export interface WarmupTask {
 /** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
 export type AnalysisOutcome = { ok: true; photo: PhotoAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
 
-async function loadSession(ref: StoredModelRef, setup: WorkerSetup) {
-  const definition = ref.kind ? findImportedKind(ref.kind) : findModel(ref.id);
-  const session = await createSession(ref.path, setup.intraOpThreads, setup.executionProvider);
-  // Results name the model by its id (an imported model's own id, not its kind's).
-  return { model: { ...definition, id: ref.id } as typeof definition, session };
-}
-
-async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
-  const detector = await loadSession(setup.detector, setup);
-  if (detector.model.role !== 'detector') throw new RangeError(`${detector.model.id} is not a face detector`);
-  const runners: LoadedRunners = {
-    detector: { id: detector.model.id, runner: (await detector.model.runner())(detector.session) as FaceDetector },
-    attributes: [],
-  };
-  if (setup.landmarks) {
-    const { model, session } = await loadSession(setup.landmarks, setup);
-    if (model.role !== 'landmarks') throw new RangeError(`${model.id} is not a landmark model`);
-    runners.landmarks = { id: model.id, runner: (await model.runner())(session) as LandmarkFinder };
-  }
-  for (const ref of setup.attributes) {
-    const { model, session } = await loadSession(ref, setup);
-    if (model.role !== 'attributes') throw new RangeError(`${model.id} is not an age or gender model`);
-    runners.attributes.push({ id: model.id, provides: model.provides, runner: (await model.runner())(session) as AttributePredictor });
-  }
-  return runners;
+/**
+ * The side a large JPEG may be decoded at for the detector chain: the largest input side of its
+ * detectors, or undefined (the working resolution) when one of them does not say.
+ */
+function detectorSideOf(runners: LoadedRunners): number | undefined {
+  const sides = runners.detectors.map((d) => d.runner.inputSide);
+  return sides.every((side): side is number => side !== undefined) ? Math.max(...sides) : undefined;
 }
 
 /** `rect` of the detection image, decoded from the photo at the working resolution. */
@@ -102,7 +73,7 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
   try {
     // sharp maps libvips while the sessions load (the main thread has usually mapped it already).
     const decoder = loadSharp();
-    runners = await loadRunners(workerData as WorkerSetup);
+    runners = await loadRunners(workerData as WorkerSetup, workerData as WorkerSetup);
     await decoder;
   } catch (error) {
     // Answer every task (the warm-up first) with the reason instead of dying: a worker that dies
@@ -111,6 +82,7 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
     return async () => failure;
   }
   const exitWidth = Number(process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH) || 0;
+  const detectorSide = detectorSideOf(runners);
   // Photos are decoded side by side but analysed one at a time (runners reuse their buffers).
   const inTurn = oneAtATime();
   return async (task) => {
@@ -118,7 +90,7 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
     try {
       const started = performance.now();
       const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-      const decoded = await decodeImage(bytes, { ...task.decode, detectorSide: runners.detector.runner.inputSide });
+      const decoded = await decodeImage(bytes, { ...task.decode, detectorSide });
       // Test-only (fault tests set it): a photo exactly this wide makes the worker die as a crash
       // would. Killing a worker from outside is no substitute: inside onnxruntime it aborts the process.
       if (exitWidth > 0 && decoded.original.width === exitWidth) process.exit(70);

@@ -122,18 +122,16 @@ export interface BlobOptions {
   meanBgr: readonly [number, number, number];
   /** Multiplies after the mean subtraction; default 1. */
   scale?: number;
-  /**
-   * OpenCV's swapRB=True: the planes are R, G, B instead of B, G, R, and `meanBgr` is subtracted
-   * from them in that order (as blobFromImage does). Only for reproducing apps that fed it so.
-   */
-  swapRB?: boolean;
   /** Part of the image to use; default all of it. */
   rect?: PixelRect;
+  /** Plane order; 'rgb' is `swapRB=True` (the mean is then given in RGB order too). Default 'bgr'. */
+  channels?: 'bgr' | 'rgb';
 }
 
 /**
  * Writes one RGB image as a BGR NCHW float blob into `out` at `offset`, as
- * `cv2.dnn.blobFromImage(bgr, scale, size, mean, swapRB=False)` makes it.
+ * `cv2.dnn.blobFromImage(bgr, scale, size, mean, swapRB=False)` makes it
+ * (RGB planes with `channels: 'rgb'`, as `swapRB=True`).
  *
  * @example
  *   const blob = new Float32Array(3 * 300 * 300);
@@ -148,10 +146,11 @@ export function writeOpenCvBlob(image: PixelImage, options: BlobOptions, out: Fl
   const pixels = resizeLinearOpenCv(image, rect, width, height);
   const plane = width * height;
   const scale = options.scale ?? 1;
+  const rgb = options.channels === 'rgb';
   for (let c = 0; c < 3; c++) {
-    // Plane c is BGR channel c, i.e. RGB channel 2 - c (RGB channel c with swapRB).
+    // Plane c is BGR channel c, i.e. RGB channel 2 - c (or RGB channel c when swapped).
     const mean = Math.fround(options.meanBgr[c]!);
-    const source = options.swapRB ? c : 2 - c;
+    const source = rgb ? c : 2 - c;
     const base = offset + c * plane;
     for (let i = 0; i < plane; i++) {
       const centred = Math.fround(pixels[i * 3 + source]! - mean);

@@ -2,22 +2,18 @@
  * Imported models in the model store. They come from the user's files, not
  * from an npm package, so the manifest records for each one the source
  * paths and their sha256 (what was imported), the converted file and its
- * sha256 (what is loaded), and its kind (which runner drives it). Profiles
- * built at import time live in the manifest too and are found after the
- * built-in ones. An imported model is never converted again behind the
- * user's back: if its file is missing or corrupted, the fix is to import again.
+ * sha256 (what is loaded), and its kind (which runner drives it). An
+ * imported model is never converted again behind the user's back: if its
+ * file is missing or corrupted, the fix is to import again.
  *
  * @example
- *   await saveImport(store, 'opencv-classic', [{ slot: 'age', bytes, sources }], DEFAULT_PROFILE);
- *   const profile = await findImportedProfile(store, 'opencv-classic');
+ *   const stored = await verifyImported(store, 'opencv-classic-age');
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { CONVERTER_VERSION, QUANTIZER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
-import { KIND_FOR_SLOT, type ImportedSlot } from './imported.js';
 import type { Precision } from './precision.js';
-import { findProfile, type Profile } from './registry.js';
 import { sha256, type ModelStore, type StoredModel } from './store.js';
 
 export interface ImportedSource {
@@ -32,6 +28,8 @@ export interface ImportedEntry {
   sources: ImportedSource[];
   converterVersion: number;
   convertedAt: string;
+  /** The command that imported it, to say how to import it again. */
+  importedBy?: string;
   /** The int8 version, when imported with `--int8` (ranges measured at import time). */
   int8?: { file: string; sha256: string; quantizerVersion: number };
 }
@@ -41,66 +39,59 @@ export interface StoredImportedModel extends StoredModel {
   kind: string;
 }
 
+/** One converted network of an import. */
 export interface ImportedModelBytes {
-  slot: ImportedSlot;
+  /** What it is inside its profile (`detector`, `age`, `gender`, `attributes`): its id is `<profile>-<slot>`. */
+  slot: string;
+  /** Its entry in src/models/kinds.ts. */
+  kind: string;
   bytes: Uint8Array;
   sources: ImportedSource[];
   /** The int8 version's bytes, when one was made. */
   int8?: Uint8Array;
+  /** A detector that joins the end of the profile's detector chain instead of replacing it. */
+  fallback?: boolean;
 }
 
 /** The id an imported model gets inside profile `name`. */
-export const importedModelId = (name: string, slot: ImportedSlot): string => `${name}-${slot}`;
+export const importedModelId = (name: string, slot: string): string => `${name}-${slot}`;
 
-/**
- * Stores the converted models and a profile `name` that uses them, with the
- * models of `baseProfile` for whatever was not imported. Returns the profile.
- */
-export async function saveImport(store: ModelStore, name: string, models: readonly ImportedModelBytes[], baseProfile: string): Promise<Profile> {
-  const base = findProfile(baseProfile);
-  const idOf = (slot: ImportedSlot) => (models.some((m) => m.slot === slot) ? importedModelId(name, slot) : undefined);
-  const profile: Profile = {
-    detector: idOf('detector') ?? base.detector,
-    // Imported attribute models first: the first model providing an attribute answers for it.
-    attributes: [...[idOf('age'), idOf('gender')].filter((id): id is string => id !== undefined), ...base.attributes],
-    ...(base.landmarks && !idOf('detector') ? { landmarks: base.landmarks } : {}),
-  };
-  const now = new Date().toISOString();
-  const files = models.flatMap((m) => [
+/** The files an import writes into the store, float32 and int8. */
+export function importedFiles(name: string, models: readonly ImportedModelBytes[]): { file: string; bytes: Uint8Array }[] {
+  return models.flatMap((m) => [
     { file: `${importedModelId(name, m.slot)}.onnx`, bytes: m.bytes },
     ...(m.int8 ? [{ file: `${importedModelId(name, m.slot)}.int8.onnx`, bytes: m.int8 }] : []),
   ]);
-  await store.putFiles(files, (manifest) => {
-    const imported = (manifest.imported ??= {});
-    for (const m of models) {
-      imported[importedModelId(name, m.slot)] = {
-        file: `${importedModelId(name, m.slot)}.onnx`,
-        sha256: sha256(m.bytes),
-        kind: KIND_FOR_SLOT[m.slot],
-        sources: m.sources,
-        converterVersion: CONVERTER_VERSION,
-        convertedAt: now,
-        ...(m.int8 ? { int8: { file: `${importedModelId(name, m.slot)}.int8.onnx`, sha256: sha256(m.int8), quantizerVersion: QUANTIZER_VERSION } } : {}),
-      };
-    }
-    (manifest.profiles ??= {})[name] = profile;
-  });
-  return profile;
 }
 
-/** A profile saved by an import, or undefined. */
-export async function findImportedProfile(store: ModelStore, name: string): Promise<Profile | undefined> {
-  return (await store.manifest()).profiles?.[name];
+/** The manifest entry of one imported model. */
+export function importedEntry(name: string, model: ImportedModelBytes, importedBy: string): ImportedEntry {
+  const id = importedModelId(name, model.slot);
+  return {
+    file: `${id}.onnx`,
+    sha256: sha256(model.bytes),
+    kind: model.kind,
+    sources: model.sources,
+    converterVersion: CONVERTER_VERSION,
+    convertedAt: new Date().toISOString(),
+    importedBy,
+    ...(model.int8 ? { int8: { file: `${id}.int8.onnx`, sha256: sha256(model.int8), quantizerVersion: QUANTIZER_VERSION } } : {}),
+  };
 }
 
-/** Every profile saved by imports, by name. */
-export async function importedProfiles(store: ModelStore): Promise<Record<string, Profile>> {
-  return (await store.manifest()).profiles ?? {};
-}
+/** How to redo an import, for messages about a missing or changed file. */
+const reimportFix = (entry: ImportedEntry | undefined) =>
+  `Possible fix: run \`faceread models ${entry?.importedBy ?? 'import-caffe, import-tf or import-onnx'}\` again with the original files${entry ? ` (${entry.sources.map((s) => s.path).join(', ')})` : ''}.`;
 
-/** Every imported model's manifest entry, by id. */
-export async function importedEntries(store: ModelStore): Promise<Record<string, ImportedEntry>> {
-  return (await store.manifest()).imported ?? {};
+/** Why an imported model's file cannot be loaded as imported, or undefined when it can. */
+export async function importedFileProblem(file: string, expectedSha256: string): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read (${(error as Error).message})`;
+  }
+  return sha256(bytes) === expectedSha256 ? undefined : `${file} does not match its sha256`;
 }
 
 /**
@@ -109,18 +100,10 @@ export async function importedEntries(store: ModelStore): Promise<Record<string,
  */
 export async function verifyImported(store: ModelStore, id: string, check = true, precision: Precision = 'fp32'): Promise<StoredImportedModel> {
   const entry = (await store.manifest()).imported?.[id];
-  const fix = 'Possible fix: run `faceread models import-caffe` (or import-tf) again with the original files.';
-  if (!entry) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model ${id} is not in the store ${store.dir}. ${fix}`);
+  if (!entry) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model ${id} is not in the store ${store.dir}. ${reimportFix(undefined)}`);
   const chosen = precision === 'int8' && entry.int8 ? { ...entry.int8, precision: 'int8' as const } : { file: entry.file, sha256: entry.sha256, precision: 'fp32' as const };
   const file = path.join(store.dir, chosen.file);
-  if (check) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (cause) {
-      throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model file ${file} is missing. ${fix}`, { cause });
-    }
-    if (sha256(bytes) !== chosen.sha256) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model file ${file} does not match its sha256. ${fix}`);
-  }
+  const problem = check ? await importedFileProblem(file, chosen.sha256) : undefined;
+  if (problem) throw new FaceReadError('MODEL_UNAVAILABLE', `The imported model ${id}: ${problem}. ${reimportFix(entry)}`);
   return { id, path: file, sha256: chosen.sha256, precision: chosen.precision, converted: false, kind: entry.kind };
 }

@@ -1,42 +1,35 @@
 /**
- * Turns a profile name into stored model files ready for the workers:
- * looks the profile up in the registry and makes sure each of its models is
- * converted and intact in the store, at the precision each one runs at.
+ * The resolver: turns a profile name into stored model files ready for the
+ * workers. It looks the profile up in the catalogue (built-in, then saved in
+ * the store), makes sure each built-in model is converted and intact at the
+ * precision it runs at, and checks each imported model's file.
  */
-import { FaceReadError } from '../errors.js';
-import { findImportedProfile, importedProfiles, verifyImported } from './imported-store.js';
+import type { ModelOptions } from '../pipeline/runner-types.js';
+import { Catalogue, type CatalogueModel } from './catalogue.js';
+import { verifyImported } from './imported-store.js';
 import { modelPrecision, type Precision, type PrecisionChoice } from './precision.js';
-import { findModel, findProfile, MODELS, PROFILES, type Profile } from './registry.js';
+import { attributeModelIds, profileModelIds, type Profile } from './profiles.js';
 import { ModelStore, defaultStoreDir, type StoredModel } from './store.js';
 
-/** A model file for the workers; `kind` is set for imported models (it names their runner). */
+/** A model file for the workers, with the kind whose runner drives it. */
 export interface StoredModelFile {
   id: string;
   path: string;
-  kind?: string;
+  kind: string;
+  /** The profile's settings for its runner. */
+  options?: ModelOptions;
 }
 
+/** A profile's files, in the shape the workers load them. */
 export interface StoredProfile {
-  detector: StoredModelFile;
+  /** The detector chain: the first, then fallbacks. */
+  detectors: StoredModelFile[];
   landmarks?: StoredModelFile;
-  attributes: StoredModelFile[];
+  /** Each attribute model once, in the order the profile names them. */
+  attributeModels: StoredModelFile[];
+  /** Who answers each attribute (model ids among attributeModels) and how they combine. */
+  answers: Profile['attributes'];
 }
-
-/** A built-in profile, else one saved by `faceread models import-caffe|import-tf`. */
-async function lookUpProfile(profileName: string, store: ModelStore): Promise<Profile> {
-  if (Object.hasOwn(PROFILES, profileName)) return findProfile(profileName);
-  const imported = await findImportedProfile(store, profileName);
-  if (imported) return imported;
-  const known = [...Object.keys(PROFILES), ...Object.keys(await importedProfiles(store))];
-  throw new FaceReadError('INVALID_OPTION', `Unknown model profile "${profileName}". Should be one of: ${known.join(', ')}`);
-}
-
-/** Every model id of a profile, detector first. */
-function profileIds(profile: Profile): string[] {
-  return [profile.detector, ...(profile.landmarks ? [profile.landmarks] : []), ...profile.attributes];
-}
-
-const isBuiltIn = (id: string) => MODELS.some((m) => m.id === id);
 
 /**
  * Imported OpenCV models answer as OpenCV does in float32, so `auto` keeps them there; `int8`
@@ -44,24 +37,31 @@ const isBuiltIn = (id: string) => MODELS.some((m) => m.id === id);
  */
 const importedPrecision = (choice: PrecisionChoice): Precision => (choice === 'int8' ? 'int8' : 'fp32');
 
-/** A built-in model's stored file at the precision `choice` gives it. */
-function builtIn(store: ModelStore, id: string, choice: PrecisionChoice, verify: boolean): Promise<StoredModel | undefined> {
-  const model = findModel(id);
-  const precision = modelPrecision(model, choice);
-  return verify ? store.ensure(model, precision) : store.peek(model, precision);
+/** A model's stored file at the precision `choice` gives it: verified (converting if needed), or as listed. */
+async function storedFile(store: ModelStore, model: CatalogueModel, choice: PrecisionChoice, verify: boolean): Promise<StoredModel | undefined> {
+  if (model.origin === 'imported') {
+    const found = verifyImported(store, model.id, verify, importedPrecision(choice));
+    return verify ? found : found.catch(() => undefined);
+  }
+  const precision = modelPrecision(model.definition, choice);
+  return verify ? store.ensure(model.definition, precision) : store.peek(model.definition, precision);
 }
 
-function arrange(profile: Profile, stored: ReadonlyMap<string, StoredModel & { kind?: string }>): StoredProfile {
+function arrange(catalogue: Catalogue, profile: Profile, stored: ReadonlyMap<string, StoredModel>): StoredProfile {
   const pick = (id: string): StoredModelFile => {
-    const { path, kind } = stored.get(id)!;
-    return kind ? { id, path, kind } : { id, path };
+    const options = profile.modelOptions?.[id];
+    return { id, path: stored.get(id)!.path, kind: catalogue.findModel(id)!.kind.id, ...(options ? { options } : {}) };
   };
   return {
-    detector: pick(profile.detector),
-    landmarks: profile.landmarks ? pick(profile.landmarks) : undefined,
-    attributes: profile.attributes.map(pick),
+    detectors: profile.detectors.map(pick),
+    ...(profile.landmarks ? { landmarks: pick(profile.landmarks) } : {}),
+    attributeModels: attributeModelIds(profile).map(pick),
+    answers: profile.attributes,
   };
 }
+
+/** Every file of a profile, each once (for logs and memory benches). */
+export const storedFiles = (profile: StoredProfile): StoredModelFile[] => [...profile.detectors, ...(profile.landmarks ? [profile.landmarks] : []), ...profile.attributeModels];
 
 /**
  * Ensures every model of `profileName` is in the store at `modelDir` and
@@ -74,22 +74,24 @@ export async function resolveStoredProfile(
   precision: PrecisionChoice = 'auto',
 ): Promise<StoredProfile & { converted: boolean }> {
   const store = new ModelStore(modelDir, log);
-  const profile = await lookUpProfile(profileName, store);
+  const catalogue = await Catalogue.open(store);
+  const profile = catalogue.profile(profileName);
   // One at a time: conversions are CPU-bound and share the store's lock.
-  const stored = new Map<string, StoredModel & { kind?: string }>();
-  for (const id of profileIds(profile)) stored.set(id, isBuiltIn(id) ? (await builtIn(store, id, precision, true))! : await verifyImported(store, id, true, importedPrecision(precision)));
-  return { ...arrange(profile, stored), converted: [...stored.values()].some((m) => m.converted) };
+  const stored = new Map<string, StoredModel>();
+  for (const id of profileModelIds(profile)) stored.set(id, (await storedFile(store, catalogue.findModel(id)!, precision, true))!);
+  return { ...arrange(catalogue, profile, stored), converted: [...stored.values()].some((m) => m.converted) };
 }
 
 /** The profile's files as the manifest lists them, unverified; undefined if any is not listed. */
 export async function peekStoredProfile(profileName: string, modelDir = defaultStoreDir(), precision: PrecisionChoice = 'auto'): Promise<StoredProfile | undefined> {
   const store = new ModelStore(modelDir);
-  const profile = await lookUpProfile(profileName, store);
-  const stored = new Map<string, StoredModel & { kind?: string }>();
-  for (const id of profileIds(profile)) {
-    const found = isBuiltIn(id) ? await builtIn(store, id, precision, false) : await verifyImported(store, id, false, importedPrecision(precision)).catch(() => undefined);
+  const catalogue = await Catalogue.open(store);
+  const profile = catalogue.profile(profileName);
+  const stored = new Map<string, StoredModel>();
+  for (const id of profileModelIds(profile)) {
+    const found = await storedFile(store, catalogue.findModel(id)!, precision, false);
     if (!found) return undefined;
     stored.set(id, found);
   }
-  return arrange(profile, stored);
+  return arrange(catalogue, profile, stored);
 }

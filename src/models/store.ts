@@ -26,7 +26,8 @@ import { CONVERTER_VERSION, QUANTIZER_VERSION } from '../convert/converter-versi
 import { FaceReadError } from '../errors.js';
 import type { ImportedEntry } from './imported-store.js';
 import type { Precision } from './precision.js';
-import type { ModelDefinition, Profile } from './registry.js';
+import type { Profile, SavedProfileV0 } from './profiles.js';
+import type { ModelDefinition } from './registry.js';
 
 const require = createRequire(import.meta.url);
 const MANIFEST = 'manifest.json';
@@ -73,8 +74,8 @@ export interface Manifest {
   models: Record<string, ManifestEntry>;
   /** Models imported from the user's files (see imported-store.ts). */
   imported?: Record<string, ImportedEntry>;
-  /** Profiles saved by imports, found after the built-in PROFILES. */
-  profiles?: Record<string, Profile>;
+  /** Profiles saved by imports and `faceread profiles set`, found after the built-in ones (older stores: the v0 shape). */
+  profiles?: Record<string, Profile | SavedProfileV0>;
 }
 
 export type ModelStatus = 'ok' | 'missing' | 'corrupted' | 'outdated';
@@ -342,14 +343,15 @@ export class ModelStore {
   }
 
   /**
-   * Writes `files` into the store and then applies `change` to the manifest,
-   * all under the store's lock and atomically per file (for imported models).
+   * Applies `change` to the latest manifest, then writes `files` and the manifest, all under the
+   * store's lock and atomically per file (imports, profile edits). A `change` that throws leaves
+   * the store as it was.
    */
   async putFiles(files: readonly { file: string; bytes: Uint8Array }[], change: (manifest: Manifest) => void): Promise<void> {
     await this.withLock(async () => {
-      for (const { file, bytes } of files) await writeAtomically(path.join(this.dir, file), bytes);
       const latest = await this.readManifest();
       change(latest);
+      for (const { file, bytes } of files) await writeAtomically(path.join(this.dir, file), bytes);
       await writeAtomically(path.join(this.dir, MANIFEST), `${JSON.stringify(latest, null, 2)}\n`);
     });
   }

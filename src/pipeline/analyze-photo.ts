@@ -4,20 +4,26 @@
  * coordinates of the image given; `assemble-result.ts` maps them to the
  * original photo on the caller's side.
  */
-import type { Attribute, Detection, FaceResult } from '../types.js';
+import type { AttributeAnswer } from '../models/profiles.js';
+import type { Attribute, Detection, FaceResult, RgbImage } from '../types.js';
 import { bucketForAge } from './age-buckets.js';
 import { combineAge, combineGender } from './attributes/combine-predictions.js';
 import { detectWithPaddedRetry } from './detectors/padded-retry.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type PhotoPixels } from './face-views.js';
-import type { AttributePrediction, AttributePredictor, FaceDetector, LandmarkFinder } from './runner-types.js';
+import type { AttributePrediction, AttributePredictor, DetectOptions, FaceDetector, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
-  detector: { id: string; runner: FaceDetector };
+  /** The detector chain: each runs only when the ones before found no face. */
+  detectors: { id: string; runner: FaceDetector }[];
   landmarks?: { id: string; runner: LandmarkFinder };
-  /** Every model that provides an attribute answers for it; several are averaged. */
-  attributes: { id: string; provides: readonly Attribute[]; runner: AttributePredictor }[];
+  /** Every attribute model of the profile, once each. */
+  attributeModels: { id: string; runner: AttributePredictor }[];
+  /** Who answers each attribute and how their answers combine (src/models/profiles.ts). */
+  answers: Readonly<Partial<Record<Attribute, AttributeAnswer>>>;
 }
+
+type AttributeModel = LoadedRunners['attributeModels'][number];
 
 /** What the worker sends back for one photo. */
 export interface FaceAnalysis {
@@ -28,14 +34,25 @@ export interface FaceAnalysis {
   models: { detector: string; age: string | null; gender: string | null };
 }
 
-/** Every loaded model that provides each requested attribute; several are averaged (combine-predictions.ts). */
+/** The models answering each requested attribute, as the profile says. */
 function chooseAttributeModels(runners: LoadedRunners, wanted: readonly Attribute[]) {
-  const chosen = new Map<Attribute, LoadedRunners['attributes']>();
+  const chosen = new Map<Attribute, { models: AttributeModel[]; combine: AttributeAnswer['combine'] }>();
   for (const attribute of wanted) {
-    const models = runners.attributes.filter((m) => m.provides.includes(attribute));
-    if (models.length > 0) chosen.set(attribute, models);
+    const answer = runners.answers[attribute];
+    if (!answer) continue;
+    const models = answer.models.map((id) => runners.attributeModels.find((m) => m.id === id)!);
+    chosen.set(attribute, { models: answer.combine === 'alone' ? models.slice(0, 1) : models, combine: answer.combine });
   }
   return chosen;
+}
+
+/** The first detector of the chain that finds a face, with its faces (the first detector when none does). */
+async function detectWithChain(runners: LoadedRunners, image: RgbImage, options: DetectOptions): Promise<{ id: string; faces: Detection[] }> {
+  for (const { id, runner } of runners.detectors) {
+    const faces = await detectWithPaddedRetry(runner, image, options);
+    if (faces.length > 0) return { id, faces };
+  }
+  return { id: runners.detectors[0]!.id, faces: [] };
 }
 
 /** The pixels a face's longer side needs for every runner that crops it (unset: as many as the working photo has). */
@@ -44,8 +61,8 @@ function cropSideOf(runners: readonly ({ cropSide?: number } | undefined)[]): nu
 }
 
 /** Landmarks, then each chosen model's predictions, view by view; results in the photo's face order. */
-async function cropStages(runners: LoadedRunners, chosen: Map<Attribute, LoadedRunners['attributes']>, photo: PhotoPixels, faces: Detection[]) {
-  const models = [...new Set([...chosen.values()].flat())];
+async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof chooseAttributeModels>, photo: PhotoPixels, faces: Detection[]) {
+  const models = [...new Set([...chosen.values()].flatMap((c) => c.models))];
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
   if (faces.length === 0) return predictions;
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
@@ -65,17 +82,17 @@ async function cropStages(runners: LoadedRunners, chosen: Map<Attribute, LoadedR
   return predictions;
 }
 
-const modelIds = (models: LoadedRunners['attributes'] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
+const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
 
 /** Finds the faces of a decoded photo and tells their gender and age. */
 export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
-  const faces = await detectWithPaddedRetry(runners.detector.runner, photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
+  const { id: detectorId, faces } = await detectWithChain(runners, photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
   const predictions = await cropStages(runners, chosen, photo, faces);
-  const ageModels = chosen.get('age');
-  const genderModels = chosen.get('gender');
+  const ageModels = chosen.get('age')?.models;
+  const genderModels = chosen.get('gender')?.models;
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: face.box, score: face.score };
     if (face.landmarks) result.landmarks = face.landmarks;
@@ -93,6 +110,6 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
     faces: results,
     detectMs: detected - start,
     attributesMs: performance.now() - detected,
-    models: { detector: runners.detector.id, age: modelIds(ageModels), gender: modelIds(genderModels) },
+    models: { detector: detectorId, age: modelIds(ageModels), gender: modelIds(genderModels) },
   };
 }

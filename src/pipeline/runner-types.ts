@@ -54,5 +54,11 @@ export interface AttributePredictor extends FaceCropper {
   predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]>;
 }
 
+/**
+ * Per-model settings a profile may give a runner (e.g. mirror averaging); each model kind says
+ * which it takes (src/models/kinds.ts). Plain data: they cross to the worker threads.
+ */
+export type ModelOptions = Readonly<Record<string, string | number | boolean>>;
+
 /** Builds a runner around a session that was created from the converted model. */
-export type RunnerFactory<T> = (session: InferenceSession) => T;
+export type RunnerFactory<T> = (session: InferenceSession, options?: ModelOptions) => T;

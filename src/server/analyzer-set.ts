@@ -19,17 +19,23 @@
  */
 import { createAnalyzer } from '../analyzer.js';
 import { FaceReadError } from '../errors.js';
-import { findImportedProfile, importedProfiles } from '../models/imported-store.js';
-import { PROFILES, type Profile } from '../models/registry.js';
+import { Catalogue } from '../models/catalogue.js';
+import { attributeModelIds, BUILT_IN_PROFILES, isBuiltInProfile, type Profile } from '../models/profiles.js';
 import { ModelStore, defaultStoreDir } from '../models/store.js';
+import type { Attribute } from '../types.js';
 import type { Analyzer } from '../types.js';
 import type { ServerConfig } from './config.js';
 
 /** The model ids a profile uses, as `GET /api/profiles` lists them. */
 export interface ProfileModels {
+  /** The first detector (the chain's fallbacks follow in `detectors`). */
   detector: string;
+  detectors: readonly string[];
   landmarks?: string;
+  /** Every attribute model, once each. */
   attributes: readonly string[];
+  /** The model(s) answering each attribute. */
+  answers: Partial<Record<Attribute, readonly string[]>>;
 }
 
 /** A profile's name and models, known before its analyzer loads. */
@@ -44,30 +50,32 @@ export interface OfferedProfile extends ProfileDescription {
 }
 
 function modelsOf(profile: Profile): ProfileModels {
-  return { detector: profile.detector, ...(profile.landmarks ? { landmarks: profile.landmarks } : {}), attributes: [...profile.attributes] };
+  return {
+    detector: profile.detectors[0]!,
+    detectors: [...profile.detectors],
+    ...(profile.landmarks ? { landmarks: profile.landmarks } : {}),
+    attributes: attributeModelIds(profile),
+    answers: Object.fromEntries(Object.entries(profile.attributes).map(([attribute, answer]) => [attribute, [...answer!.models]])),
+  };
 }
 
-/** A built-in profile's models, or undefined (imported profiles live in the store's manifest). */
+/** A built-in profile's models, or undefined (saved profiles live in the store's manifest). */
 export function builtInProfileModels(name: string): ProfileModels | undefined {
-  return Object.hasOwn(PROFILES, name) ? modelsOf(PROFILES[name]!) : undefined;
+  return isBuiltInProfile(name) ? modelsOf(BUILT_IN_PROFILES[name]!) : undefined;
 }
 
 /**
- * Looks every name up among the built-in profiles, then those imported into the store.
- * @throws FaceReadError INVALID_OPTION naming the unknown profile and every known one
+ * Looks every name up among the built-in profiles, then those saved in the store.
+ * @throws FaceReadError INVALID_OPTION naming the unknown profile and every known one; MODEL_UNAVAILABLE for a profile whose models are gone
  */
 export async function describeProfiles(names: readonly string[], modelDir: string | null = null): Promise<ProfileDescription[]> {
-  const store = new ModelStore(modelDir ?? defaultStoreDir());
-  const described: ProfileDescription[] = [];
-  for (const name of names) {
-    const profile = Object.hasOwn(PROFILES, name) ? PROFILES[name] : await findImportedProfile(store, name);
-    if (!profile) {
-      const known = [...Object.keys(PROFILES), ...Object.keys(await importedProfiles(store))];
-      throw new FaceReadError('INVALID_OPTION', `Unknown model profile "${name}" offered by the server (FACEREAD_PROFILES, FACEREAD_PROFILE or --models). Should be one of: ${known.join(', ')}`);
+  const catalogue = await Catalogue.open(new ModelStore(modelDir ?? defaultStoreDir()));
+  return names.map((name) => {
+    if (!catalogue.profileNames().includes(name)) {
+      throw new FaceReadError('INVALID_OPTION', `Unknown model profile "${name}" offered by the server (FACEREAD_PROFILES, FACEREAD_PROFILE or --models). Should be one of: ${catalogue.profileNames().join(', ')}`);
     }
-    described.push({ name, models: modelsOf(profile) });
-  }
-  return described;
+    return { name, models: modelsOf(catalogue.profile(name)) };
+  });
 }
 
 export interface AnalyzerSet {

@@ -11,7 +11,7 @@
  */
 import { invalidOption } from '../errors.js';
 import { PRECISION_CHOICES, type PrecisionChoice } from '../models/precision.js';
-import { DEFAULT_PROFILE } from '../models/registry.js';
+import { DEFAULT_PROFILE } from '../models/profiles.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one. */

@@ -13,7 +13,7 @@ import { SAMPLE_DIR, fakeAnalyzer, testConfig } from '../integration/server/help
 import { ARTIFACTS, browserSkip, launch } from './helpers/browser.js';
 
 const skip = browserSkip();
-const models = { detector: 'fake', attributes: ['fake'] };
+const models = { detector: 'fake', detectors: ['fake'], attributes: ['fake'], answers: { age: ['fake'], gender: ['fake'] } };
 
 describe('model profile selector', { skip, timeout: 120_000 }, () => {
   it('offers the server\'s profiles in English and Chinese and sends the chosen one with each photo', async () => {

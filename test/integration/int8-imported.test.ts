@@ -15,10 +15,10 @@ import ort from 'onnxruntime-node';
 import { convertOpenCvTfDetector } from '../../src/convert/tf-graphdef/convert-opencv-ssd.js';
 import { samplePhotoPaths } from '../../src/convert/quantize/calibration-inputs.js';
 import { quantizeImported } from '../../src/convert/quantize/quantize-imported.js';
-import { verifyImported, saveImport } from '../../src/models/imported-store.js';
+import { verifyImported } from '../../src/models/imported-store.js';
+import { saveImport } from '../../src/models/saved-profiles.js';
 import { ModelStore } from '../../src/models/store.js';
 import { createCaffeSsdDetector } from '../../src/pipeline/detectors/caffe-ssd.js';
-import { DEFAULT_PROFILE } from '../../src/models/registry.js';
 import { loadSample, SAMPLE_NUMBERS } from '../fixtures/faceapi-sample-faces.js';
 import { OPENCV_MODELS_DIR } from '../helpers/opencv-fixtures.js';
 import { optimizedOpCounts } from '../helpers/optimized-graph.js';
@@ -35,7 +35,7 @@ describe('int8 for the imported res10 detector (TensorFlow)', { skip }, () => {
   it('fuses every convolution and finds the same faces as float32 on the demo photos', async () => {
     const fp32 = load();
     // Two photos, as they are: enough ranges for a test, a few seconds.
-    const int8 = (await quantizeImported([{ slot: 'detector', bytes: fp32 }], samplePhotoPaths().slice(0, 2), [{ name: 'original' }])).get('detector')!;
+    const int8 = (await quantizeImported([{ slot: 'detector', kind: 'opencv-res10-ssd', bytes: fp32 }], samplePhotoPaths().slice(0, 2), [{ name: 'original' }])).get('detector')!;
     const counts = await optimizedOpCounts(int8);
     assert.ok((counts.get('QLinearConv') ?? 0) >= 30, JSON.stringify(Object.fromEntries(counts)));
     assert.equal((counts.get('Conv') ?? 0) + (counts.get('FusedConv') ?? 0), 0);
@@ -54,7 +54,7 @@ describe('int8 for the imported res10 detector (TensorFlow)', { skip }, () => {
       const store = new ModelStore(dir);
       const bytes = load();
       const int8 = Uint8Array.from([1, 2, 3]); // the store only hashes and hands out files
-      await saveImport(store, 'cv', [{ slot: 'detector', bytes, sources: [], int8 }], DEFAULT_PROFILE);
+      await saveImport(store, 'cv', [{ slot: 'detector', kind: 'opencv-res10-ssd', bytes, sources: [], int8 }], { base: 'default', importedBy: 'import-tf' });
       const asFloat = await verifyImported(store, 'cv-detector', true, 'fp32');
       const asInt8 = await verifyImported(store, 'cv-detector', true, 'int8');
       assert.deepEqual([path.basename(asFloat.path), asFloat.precision], ['cv-detector.onnx', 'fp32']);

@@ -107,9 +107,10 @@ export async function recordCalibrationInputs(
   const landmarks = await open(ids.landmarks);
   const attributes = await open(ids.attributes);
   const runners: LoadedRunners = {
-    detector: { id: ids.detector, runner: (await detector.model.runner())(detector.session) as FaceDetector },
+    detectors: [{ id: ids.detector, runner: (await detector.model.runner())(detector.session) as FaceDetector }],
     landmarks: { id: ids.landmarks, runner: (await landmarks.model.runner())(landmarks.session) as LandmarkFinder },
-    attributes: [{ id: ids.attributes, provides: ['age', 'gender'], runner: (await attributes.model.runner())(attributes.session) as AttributePredictor }],
+    attributeModels: [{ id: ids.attributes, runner: (await attributes.model.runner())(attributes.session) as AttributePredictor }],
+    answers: { age: { models: [ids.attributes], combine: 'alone' }, gender: { models: [ids.attributes], combine: 'alone' } },
   };
   const tinyRunner = (await tiny.model.runner())(tiny.session) as FaceDetector;
   for (const photo of photos) {

@@ -10,7 +10,7 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import ort from '../../engine/ort.js';
-import { findImportedKind, KIND_FOR_SLOT, type ImportedSlot } from '../../models/imported.js';
+import { findKind } from '../../models/kinds.js';
 import { findModel } from '../../models/registry.js';
 import { DEFAULT_ANALYZE_OPTIONS } from '../../pipeline/analyze-options.js';
 import type { AttributePredictor, FaceDetector } from '../../pipeline/runner-types.js';
@@ -29,16 +29,16 @@ const open = (bytes: Uint8Array): Promise<InferenceSession> => ort.InferenceSess
  * SSD when no detector is imported.
  *
  * @example
- *   const int8 = await quantizeImported([{ slot: 'detector', bytes }]); // Map { 'detector' => Uint8Array }
+ *   const int8 = await quantizeImported([{ slot: 'detector', kind: 'opencv-res10-ssd', bytes }]); // Map { 'detector' => Uint8Array }
  */
 export async function quantizeImported(
-  models: readonly { slot: ImportedSlot; bytes: Uint8Array }[],
+  models: readonly { slot: string; kind: string; bytes: Uint8Array }[],
   photos: readonly string[] = samplePhotoPaths(),
   variants: readonly PhotoVariant[] = CALIBRATION_VARIANTS,
-): Promise<Map<ImportedSlot, Uint8Array>> {
-  const feeds = new Map<ImportedSlot, Feeds[]>(models.map((m) => [m.slot, []]));
+): Promise<Map<string, Uint8Array>> {
+  const feeds = new Map<string, Feeds[]>(models.map((m) => [m.slot, []]));
   const sessions: InferenceSession[] = [];
-  const load = async (bytes: Uint8Array, slot?: ImportedSlot) => {
+  const load = async (bytes: Uint8Array, slot?: string) => {
     const session = await open(bytes);
     sessions.push(session);
     return slot ? recording(session, feeds.get(slot)!) : session;
@@ -47,12 +47,12 @@ export async function quantizeImported(
     const importedDetector = models.find((m) => m.slot === 'detector');
     const detector = (
       importedDetector
-        ? (await findImportedKind(KIND_FOR_SLOT.detector).runner())(await load(importedDetector.bytes, 'detector'))
+        ? (await findKind(importedDetector.kind).runner())(await load(importedDetector.bytes, 'detector'))
         : (await findModel('faceapi-ssd-mobilenetv1').runner())(await load(await convertFloat(findModel('faceapi-ssd-mobilenetv1'))))
     ) as FaceDetector;
     const predictors: AttributePredictor[] = [];
     for (const model of models.filter((m) => m.slot !== 'detector')) {
-      predictors.push((await findImportedKind(KIND_FOR_SLOT[model.slot]).runner())(await load(model.bytes, model.slot)) as AttributePredictor);
+      predictors.push((await findKind(model.kind).runner())(await load(model.bytes, model.slot)) as AttributePredictor);
     }
     for (const photo of photos) {
       for (const variant of variants) {
@@ -64,7 +64,7 @@ export async function quantizeImported(
   } finally {
     for (const session of sessions) await session.release();
   }
-  const quantized = new Map<ImportedSlot, Uint8Array>();
+  const quantized = new Map<string, Uint8Array>();
   for (const model of models) {
     const measured = feeds.get(model.slot)!;
     if (measured.length === 0) throw new Error(`No calibration input reached the imported ${model.slot} network (no face found in the demo photos?)`);

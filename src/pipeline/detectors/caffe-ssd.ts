@@ -91,7 +91,7 @@ export const caffeSsdDetectorWith = (preprocess: Res10Preprocess): RunnerFactory
     async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
       const side = RES10_INPUT_SIZE;
       const blob = new Float32Array(3 * side * side);
-      writeOpenCvBlob(image, { size: [side, side], meanBgr: preprocess.meanBgr, swapRB: preprocess.swapRB }, blob, 0);
+      writeOpenCvBlob(image, { size: [side, side], meanBgr: preprocess.meanBgr, channels: preprocess.swapRB ? 'rgb' : 'bgr' }, blob, 0);
       const outputs = await session.run({ [inputName]: new ort.Tensor('float32', blob, [1, 3, side, side]) });
       const params = decodeDetectionParams(tensorData(outputs, DETECTION_PARAMS_OUTPUT));
       return ssdFaces(tensorData(outputs, 'loc'), tensorData(outputs, 'conf'), tensorData(outputs, 'priors'), params, image.width, image.height, options);

@@ -17,9 +17,15 @@ const profileSchema = {
       nullable: true,
       description: 'The model ids of the profile (null when the server does not know them).',
       properties: {
-        detector: { type: 'string' },
+        detector: { type: 'string', description: 'The first detector.' },
+        detectors: { type: 'array', items: { type: 'string' }, description: 'The detector chain: each runs only when the ones before found no face.' },
         landmarks: { type: 'string' },
-        attributes: { type: 'array', items: { type: 'string' } },
+        attributes: { type: 'array', items: { type: 'string' }, description: 'Every attribute model, once each.' },
+        answers: {
+          type: 'object',
+          description: 'The model(s) answering each attribute (several: their answers are averaged).',
+          properties: { age: { type: 'array', items: { type: 'string' } }, gender: { type: 'array', items: { type: 'string' } } },
+        },
       },
     },
     ready: { type: 'boolean', description: 'Whether its models are loaded.' },

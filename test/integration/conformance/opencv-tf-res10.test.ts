@@ -72,7 +72,7 @@ describe('res10 face detector (TensorFlow, real weights) vs cv2.dnn.readNetFromT
     for (const [i, photo] of photos.entries()) {
       const ref = reference.runs[i]!;
       const blob = new Float32Array(3 * 300 * 300);
-      writeOpenCvBlob(photo, { size: [300, 300], meanBgr: CLASSIC_APP_PREPROCESS.meanBgr, swapRB: true }, blob, 0);
+      writeOpenCvBlob(photo, { size: [300, 300], meanBgr: CLASSIC_APP_PREPROCESS.meanBgr, channels: 'rgb' }, blob, 0);
       assert.deepEqual(blob, ref.blob.data, `photo ${i}: the blob equals OpenCV's byte for byte`);
       const found = await classic.detect(photo, { minScore: 0.5, maxFaces: 100 });
       const rows = ref.outputs.detection_out!.data;

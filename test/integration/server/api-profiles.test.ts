@@ -74,8 +74,8 @@ describe('two real profiles: default and fast', { timeout: 120_000 }, () => {
     assert.deepEqual(response.json(), {
       default: 'default',
       profiles: [
-        { name: 'default', models: { detector: SSD, landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'] }, ready: true },
-        { name: 'fast', models: { detector: TINY, landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'] }, ready: true },
+        { name: 'default', models: { detector: SSD, detectors: [SSD], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } }, ready: true },
+        { name: 'fast', models: { detector: TINY, detectors: [TINY], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } }, ready: true },
       ],
     });
     assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
@@ -105,7 +105,7 @@ describe('readiness with several profiles', () => {
   it('is 503 until every profile is loaded, and a loaded profile already answers', async () => {
     let finish!: (analyzer: ReturnType<typeof fakeAnalyzer>) => void;
     const loading = new Promise<ReturnType<typeof fakeAnalyzer>>((resolve) => (finish = resolve));
-    const models = { detector: 'fake', attributes: ['fake'] };
+    const models = { detector: 'fake', detectors: ['fake'], attributes: ['fake'], answers: { age: ['fake'], gender: ['fake'] } };
     const app = await buildApp({
       profiles: [
         { name: 'default', models, analyzer: fakeAnalyzer() },

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { createProfileGates } from '../../../src/server/profile-gates.js';
 import { fakeAnalyzer } from '../../integration/server/helpers.js';
 
-const models = { detector: 'd', attributes: ['a'] };
+const models = { detector: 'd', detectors: ['d'], attributes: ['a'], answers: { age: ['a'] } };
 
 it('picks the default profile when a request names none, the named one otherwise', () => {
   const gates = createProfileGates(

@@ -1,0 +1,46 @@
+/**
+ * Loads a profile's stored models into runners: one onnxruntime session per
+ * model, driven by its kind's runner (src/models/kinds.ts) with the
+ * profile's options for it. Used by the analysis workers, and by benches
+ * that drive runners directly.
+ *
+ * @example
+ *   const stored = await resolveStoredProfile('default');
+ *   const { runner } = await loadRunner(stored.detectors[0]!, 'detector', { intraOpThreads: 1, executionProvider: 'cpu' });
+ */
+import { findKind, type ModelRole } from '../models/kinds.js';
+import type { StoredModelFile, StoredProfile } from '../models/prepare.js';
+import type { LoadedRunners } from '../pipeline/analyze-photo.js';
+import type { AttributePredictor, FaceDetector, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
+import type { ExecutionProvider } from './execution-provider.js';
+import { createSession } from './session-options.js';
+
+export interface SessionSettings {
+  intraOpThreads: number;
+  executionProvider: ExecutionProvider;
+}
+
+interface RunnerOf {
+  detector: FaceDetector;
+  landmarks: LandmarkFinder;
+  attributes: AttributePredictor;
+}
+
+/** A runner of the role the profile gave the model, around its own session. */
+export async function loadRunner<R extends ModelRole>(file: StoredModelFile, role: R, settings: SessionSettings): Promise<{ id: string; runner: RunnerOf[R] }> {
+  const kind = findKind(file.kind);
+  if (kind.role !== role) throw new RangeError(`${file.id} (${kind.id}) is a ${kind.role} model, not a ${role} model`);
+  const session = await createSession(file.path, settings.intraOpThreads, settings.executionProvider);
+  const factory = (await kind.runner()) as RunnerFactory<RunnerOf[R]>;
+  // Results name the model by its id (an imported model's own id, not its kind's).
+  return { id: file.id, runner: factory(session, file.options) };
+}
+
+/** Every runner of a profile, one model at a time (sessions load on the cores the photos need). */
+export async function loadRunners(profile: StoredProfile, settings: SessionSettings): Promise<LoadedRunners> {
+  const runners: LoadedRunners = { detectors: [], attributeModels: [], answers: profile.answers };
+  for (const file of profile.detectors) runners.detectors.push(await loadRunner(file, 'detector', settings));
+  if (profile.landmarks) runners.landmarks = await loadRunner(profile.landmarks, 'landmarks', settings);
+  for (const file of profile.attributeModels) runners.attributeModels.push(await loadRunner(file, 'attributes', settings));
+  return runners;
+}

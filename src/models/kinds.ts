@@ -1,0 +1,153 @@
+/**
+ * The one table of model kinds: what each family of network does in the
+ * pipeline (its role and, for attribute models, what it provides) and which
+ * runner drives it. Built-in models (src/models/registry.ts, from npm
+ * packages) and models imported from a user's files (the store's manifest)
+ * both name a kind here; workers find runners by kind, never by a model's
+ * id or path. A new family is one entry here plus its runner.
+ *
+ * @example
+ *   const kind = findKind('levi-hassner-age');
+ *   const predictor = (await kind.runner())(session);
+ */
+import type { AttributePredictor, FaceDetector, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
+import type { Attribute } from '../types.js';
+
+export type ModelRole = 'detector' | 'landmarks' | 'attributes';
+
+/** A per-model setting a profile may give (`faceread profiles set --option`), with its allowed values. */
+export interface KindOption {
+  description: string;
+  values: readonly (string | boolean)[];
+}
+
+/** A checked ONNX file, ready to store (`faceread models import-onnx`). */
+export interface PreparedOnnx {
+  bytes: Uint8Array;
+  /** What was found, for the import's report (e.g. the variant and input size). */
+  summary: string;
+}
+
+interface KindBase {
+  id: string;
+  description: string;
+  /** Settings its runner takes from a profile (src/pipeline/runner-types.ts ModelOptions). */
+  options?: Readonly<Record<string, KindOption>>;
+  /**
+   * For kinds users import from their own ONNX file: checks the file is of this kind (refusing it
+   * with what was expected otherwise) and makes the model to store.
+   */
+  importOnnx?(): Promise<(bytes: Uint8Array) => Promise<PreparedOnnx>>;
+}
+
+export interface DetectorKind extends KindBase {
+  role: 'detector';
+  runner(): Promise<RunnerFactory<FaceDetector>>;
+}
+
+export interface LandmarkKind extends KindBase {
+  role: 'landmarks';
+  runner(): Promise<RunnerFactory<LandmarkFinder>>;
+}
+
+export interface AttributeKind extends KindBase {
+  role: 'attributes';
+  /** What its predictions hold. */
+  provides: readonly Attribute[];
+  runner(): Promise<RunnerFactory<AttributePredictor>>;
+}
+
+export type ModelKind = DetectorKind | LandmarkKind | AttributeKind;
+
+export const MODEL_KINDS: readonly ModelKind[] = [
+  {
+    id: 'faceapi-ssd-mobilenetv1',
+    role: 'detector',
+    description: "face-api's SSD MobileNetV1 face detector (512x512 input)",
+    runner: async () => (await import('../pipeline/detectors/ssd-mobilenetv1.js')).createSsdMobilenetV1Detector,
+  },
+  {
+    id: 'faceapi-tiny-face-detector',
+    role: 'detector',
+    description: "face-api's Tiny Face Detector (YOLO-style, 416x416 input)",
+    runner: async () => (await import('../pipeline/detectors/tiny-face-detector.js')).createTinyFaceDetector,
+  },
+  {
+    id: 'opencv-res10-ssd',
+    role: 'detector',
+    description: "OpenCV's res10 SSD face detector (300x300, Caffe or TensorFlow)",
+    runner: async () => (await import('../pipeline/detectors/caffe-ssd.js')).createCaffeSsdDetector,
+  },
+  {
+    id: 'yunet',
+    role: 'detector',
+    description: "YuNet (OpenCV Zoo's 2022mar and 2023mar, libfacedetection's yunet_n): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
+    runner: async () => (await import('../pipeline/detectors/yunet.js')).createYunetDetector,
+    importOnnx: async () => {
+      const { prepareYunetModel } = await import('../pipeline/detectors/yunet-import.js');
+      return async (bytes) => {
+        const { bytes: stored, info, fixedSize } = await prepareYunetModel(bytes);
+        return { bytes: stored, summary: `YuNet ${info.variant}, ${fixedSize ? `fixed input ${fixedSize.join('x')} (letterboxed)` : 'any input size (multiples of 32)'}` };
+      };
+    },
+  },
+  {
+    id: 'ultraface',
+    role: 'detector',
+    description: 'UltraFace (Ultra-Light-Fast-Generic-Face-Detector-1MB, RFB-320 or slim): boxes only, at its fixed input size',
+    runner: async () => (await import('../pipeline/detectors/ultraface.js')).createUltrafaceDetector,
+    importOnnx: async () => {
+      const { prepareUltrafaceModel } = await import('../pipeline/detectors/ultraface-import.js');
+      return async (bytes) => {
+        const { bytes: stored, info } = prepareUltrafaceModel(bytes);
+        return { bytes: stored, summary: `UltraFace, input ${info.size.join('x')}, ${info.priors} priors` };
+      };
+    },
+  },
+  {
+    id: 'faceapi-landmarks-68',
+    role: 'landmarks',
+    description: "face-api's 68-point landmark network, reduced to 5 points",
+    runner: async () => (await import('../pipeline/landmarks/landmarks-68-faceapi.js')).createFaceApiLandmarkFinder,
+  },
+  {
+    id: 'faceapi-age-gender',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: "face-api's age and gender network (112x112 face crops)",
+    runner: async () => (await import('../pipeline/attributes/age-gender-faceapi.js')).createFaceApiAgeGenderPredictor,
+  },
+  {
+    id: 'faceapi-age-gender-calibrated',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: "face-api's age and gender network with an 80% age range and a calibrated gender probability",
+    runner: async () => (await import('../pipeline/attributes/faceapi-age-gender-calibrated.js')).createCalibratedFaceApiAgeGenderPredictor,
+  },
+  {
+    id: 'levi-hassner-age',
+    role: 'attributes',
+    provides: ['age'],
+    description: "Levi and Hassner's age network (227x227 crops, 8 buckets)",
+    runner: async () => (await import('../pipeline/attributes/levi-hassner.js')).createLeviHassnerAgePredictor,
+  },
+  {
+    id: 'levi-hassner-gender',
+    role: 'attributes',
+    provides: ['gender'],
+    description: "Levi and Hassner's gender network (227x227 crops)",
+    runner: async () => (await import('../pipeline/attributes/levi-hassner.js')).createLeviHassnerGenderPredictor,
+  },
+];
+
+/** The kind with this id; a RangeError naming the known kinds otherwise. */
+export function findKind(id: string): ModelKind {
+  const kind = MODEL_KINDS.find((k) => k.id === id);
+  if (!kind) throw new RangeError(`Unknown model kind "${id}". Should be one of: ${MODEL_KINDS.map((k) => k.id).join(', ')}`);
+  return kind;
+}
+
+export const isKnownKind = (id: unknown): boolean => MODEL_KINDS.some((k) => k.id === id);
+
+/** What a model of this kind answers: its attributes, or nothing for detectors and landmarks. */
+export const kindProvides = (kind: ModelKind): readonly Attribute[] => (kind.role === 'attributes' ? kind.provides : []);

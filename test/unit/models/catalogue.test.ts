@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Catalogue } from '../../../src/models/catalogue.js';
+import { verifyImported } from '../../../src/models/imported-store.js';
+import { resolveStoredProfile } from '../../../src/models/prepare.js';
+import { BUILT_IN_PROFILES } from '../../../src/models/profiles.js';
+import { checkProfileName, removeProfile, saveImport, setProfile } from '../../../src/models/saved-profiles.js';
+import { ModelStore } from '../../../src/models/store.js';
+
+const tempStore = () => new ModelStore(mkdtempSync(path.join(os.tmpdir(), 'faceread-catalogue-')));
+const model = (slot: string, kind: string, bytes = Uint8Array.of(1, 2, 3)) => ({ slot, kind, bytes, sources: [{ path: `/x/${slot}.prototxt`, sha256: 'ab' }] });
+const target = { base: 'default', importedBy: 'import-caffe --age a b --name mine' };
+
+describe('profiles made by imports', () => {
+  it('fill only the roles imported and keep the rest, so two imports make one classic profile', async () => {
+    const store = tempStore();
+    const first = await saveImport(store, 'classic', [model('detector', 'opencv-res10-ssd')], target);
+    assert.deepEqual(first.detectors, ['classic-detector']);
+    assert.equal(first.landmarks, undefined, 'no landmark model with an imported detector, as in the classic app');
+    assert.deepEqual(first.attributes, BUILT_IN_PROFILES.default!.attributes);
+
+    const second = await saveImport(store, 'classic', [model('age', 'levi-hassner-age'), model('gender', 'levi-hassner-gender')], target);
+    assert.deepEqual(second.detectors, ['classic-detector'], 'the second import kept the first one\'s detector');
+    assert.deepEqual(second.attributes, { age: { models: ['classic-age'], combine: 'alone' }, gender: { models: ['classic-gender'], combine: 'alone' } });
+    assert.deepEqual((await Catalogue.open(store)).profile('classic'), second);
+  });
+
+  it('record kinds and sources; a changed file names the command that imports it again', async () => {
+    const store = tempStore();
+    await saveImport(store, 'mine', [model('age', 'levi-hassner-age')], target);
+    const manifest = JSON.parse(readFileSync(path.join(store.dir, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.imported['mine-age'].kind, 'levi-hassner-age');
+    assert.equal(manifest.imported['mine-age'].importedBy, target.importedBy);
+    const stored = await verifyImported(store, 'mine-age');
+    writeFileSync(stored.path, 'changed');
+    await assert.rejects(verifyImported(store, 'mine-age'), (error: Error & { code?: string }) => error.code === 'MODEL_UNAVAILABLE' && /does not match its sha256.*import-caffe --age a b --name mine/.test(error.message));
+  });
+
+  it('resolve to files with their kinds, and who answers each attribute', async () => {
+    const store = tempStore();
+    await saveImport(store, 'mine', [model('age', 'levi-hassner-age')], target);
+    const resolved = await resolveStoredProfile('mine', store.dir);
+    assert.deepEqual(resolved.attributeModels.map((m) => [m.id, m.kind]), [['mine-age', 'levi-hassner-age'], ['faceapi-age-gender', 'faceapi-age-gender']]);
+    assert.deepEqual(resolved.answers.age, { models: ['mine-age'], combine: 'alone' }, 'the imported model answers age alone, not averaged with face-api');
+    assert.deepEqual(resolved.answers.gender, { models: ['faceapi-age-gender'], combine: 'alone' });
+    assert.deepEqual(resolved.detectors.map((d) => d.kind), ['faceapi-ssd-mobilenetv1']);
+    await assert.rejects(resolveStoredProfile('other', store.dir), /Unknown model profile "other". Should be one of: default, fast, accurate, mine/);
+  });
+});
+
+describe('saved profiles', () => {
+  it('read the shape stores were written in before the catalogue (first provider answers alone)', () => {
+    const store = tempStore();
+    const manifest = {
+      version: 1 as const,
+      models: {},
+      imported: { 'old-age': { file: 'old-age.onnx', sha256: 'x', kind: 'levi-hassner-age', sources: [], converterVersion: 1, convertedAt: '' } },
+      profiles: { old: { detector: 'faceapi-ssd-mobilenetv1', landmarks: 'faceapi-landmarks-68', attributes: ['old-age', 'faceapi-age-gender'] } },
+    };
+    assert.deepEqual(Catalogue.of(store, manifest).profile('old'), {
+      detectors: ['faceapi-ssd-mobilenetv1'],
+      landmarks: 'faceapi-landmarks-68',
+      attributes: { age: { models: ['old-age'], combine: 'alone' }, gender: { models: ['faceapi-age-gender'], combine: 'alone' } },
+    });
+  });
+
+  it('are edited part by part and checked against the models before they are written', async () => {
+    const store = tempStore();
+    const chain = await setProfile(store, 'crowd', { detectors: ['faceapi-ssd-mobilenetv1', 'faceapi-tiny-face-detector'] });
+    assert.deepEqual(chain.detectors, ['faceapi-ssd-mobilenetv1', 'faceapi-tiny-face-detector']);
+    assert.equal(chain.landmarks, 'faceapi-landmarks-68', 'a new profile starts from default');
+    const ensemble = await setProfile(store, 'crowd', { attributes: { age: { models: ['faceapi-age-gender', 'faceapi-age-gender-calibrated'], combine: 'mean' } }, landmarks: null });
+    assert.deepEqual(ensemble.detectors, chain.detectors, 'parts not given stay');
+    assert.equal(ensemble.landmarks, undefined);
+    assert.deepEqual((await Catalogue.open(store)).profile('crowd').attributes.age?.models, ['faceapi-age-gender', 'faceapi-age-gender-calibrated']);
+
+    await assert.rejects(setProfile(store, 'crowd', { attributes: { age: { models: ['faceapi-age-gender', 'faceapi-age-gender-calibrated'], combine: 'alone' } } }), /an ensemble needs combine "mean"/);
+    await assert.rejects(setProfile(store, 'crowd', { detectors: ['faceapi-age-gender'] }), /is a attributes model .* not a detector model/);
+    await assert.rejects(setProfile(store, 'crowd', { detectors: ['yunet-mine'] }), (error: Error & { code?: string }) => error.code === 'MODEL_UNAVAILABLE' && /no such model/.test(error.message));
+    await assert.rejects(setProfile(store, 'crowd', { options: { 'faceapi-age-gender': { speed: 'max' } } }), /has no option "speed"/);
+    assert.deepEqual((await Catalogue.open(store)).profile('crowd'), ensemble, 'a refused change leaves the profile as it was');
+  });
+
+  it('are removed by name; built-in ones cannot be, and imported models no profile uses are named', async () => {
+    const store = tempStore();
+    await saveImport(store, 'mine', [model('age', 'levi-hassner-age')], target);
+    assert.deepEqual(await removeProfile(store, 'mine'), ['mine-age']);
+    assert.equal((await Catalogue.open(store)).profileNames().includes('mine'), false);
+    await assert.rejects(removeProfile(store, 'default'), /built-in profiles cannot be removed/);
+    await assert.rejects(removeProfile(store, 'mine'), /no saved profile "mine"/);
+  });
+
+  it('names are kebab-case and not a built-in profile', () => {
+    assert.equal(checkProfileName('opencv-classic'), 'opencv-classic');
+    assert.throws(() => checkProfileName('Bad Name'), /kebab-case/);
+    assert.throws(() => checkProfileName('default'), /other than the built-in profiles/);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js';
+import { analyzeFaces, type LoadedRunners } from '../../../src/pipeline/analyze-photo.js';
+import type { AttributePrediction, AttributePredictor, FaceDetector } from '../../../src/pipeline/runner-types.js';
+import type { Detection, RgbImage } from '../../../src/types.js';
+
+const photo: RgbImage = { data: new Uint8Array(64 * 64 * 3), width: 64, height: 64 };
+const face: Detection = { box: { x: 10, y: 10, width: 30, height: 30 }, score: 0.9 };
+
+/** A detector that finds `faces` and counts its calls (a test double of the interface). */
+function detector(faces: Detection[]) {
+  const calls = { count: 0 };
+  const runner: FaceDetector = {
+    inputSide: 64,
+    async detect() {
+      calls.count++;
+      return faces.map((f) => ({ ...f, box: { ...f.box } }));
+    },
+  };
+  return { runner, calls };
+}
+
+/** A predictor answering `answer` for every face. */
+const predictor = (answer: AttributePrediction): AttributePredictor => ({ cropSide: 0, predict: async (_image, faces) => faces.map(() => answer) });
+
+const runnersWith = (detectors: FaceDetector[], answers: LoadedRunners['answers']): LoadedRunners => ({
+  detectors: detectors.map((runner, i) => ({ id: `d${i}`, runner })),
+  attributeModels: [
+    { id: 'young', runner: predictor({ ageYears: 20, gender: { label: 'female', probability: 0.9 } }) },
+    { id: 'old', runner: predictor({ ageYears: 60, gender: { label: 'male', probability: 0.7 } }) },
+  ],
+  answers,
+});
+
+describe('analyzeFaces', () => {
+  it('answers each attribute with the model the profile names alone, even when another model also provides it', async () => {
+    const runners = runnersWith([detector([face]).runner], { age: { models: ['old'], combine: 'alone' }, gender: { models: ['young'], combine: 'alone' } });
+    const { faces, models } = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({}), runners);
+    assert.equal(faces[0]!.age!.years, 60);
+    assert.deepEqual(faces[0]!.gender, { label: 'female', probability: 0.9 });
+    assert.deepEqual(models, { detector: 'd0', age: 'old', gender: 'young' });
+  });
+
+  it('averages only where the profile asks for an ensemble', async () => {
+    const runners = runnersWith([detector([face]).runner], { age: { models: ['young', 'old'], combine: 'mean' } });
+    const { faces, models } = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({}), runners);
+    assert.equal(faces[0]!.age!.years, 40);
+    assert.equal(faces[0]!.gender, undefined, 'no model answers gender in this profile');
+    assert.deepEqual(models, { detector: 'd0', age: 'young+old', gender: null });
+  });
+
+  it('runs a fallback detector only when the ones before it found nothing', async () => {
+    const empty = detector([]);
+    const fallback = detector([face]);
+    const found = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({}), runnersWith([empty.runner, fallback.runner], {}));
+    assert.equal(found.faces.length, 1);
+    assert.equal(found.models.detector, 'd1');
+
+    const first = detector([face]);
+    const unused = detector([face]);
+    const direct = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({}), runnersWith([first.runner, unused.runner], {}));
+    assert.equal(direct.models.detector, 'd0');
+    assert.equal(unused.calls.count, 0);
+  });
+});
