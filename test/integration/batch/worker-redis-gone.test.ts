@@ -23,15 +23,17 @@ const skip = typeof redis === 'string' ? `worker stop test skipped: ${redis}` : 
 test('SIGTERM with Redis gone: the worker exits 1 within --stop-timeout, saying why', { skip, timeout: 90_000 }, async () => {
   const { url, stop } = redis as { url: string; stop(): Promise<void> };
   const name = uniqueBatchName('gone');
-  await promisify(execFile)(process.execPath, [BIN, 'batch', 'submit', '--redis', url, '--name', name, SAMPLES], { env: ENV });
+  // The six sample photos (the demo folder also holds screenshots).
+  await promisify(execFile)(process.execPath, [BIN, 'batch', 'submit', '--redis', url, '--name', name, path.join(SAMPLES, 'sample*.jpg')], { env: ENV });
   const worker = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--pool-size', '1', '--stop-timeout', '2000'], { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   worker.stderr!.on('data', (chunk: Buffer) => { log += chunk.toString(); });
   const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
   let stopped = false;
+  // Closed before Redis stops, and in any case at the end: an open queue would reconnect forever.
+  const queue = new Queue(name, { connection: { url }, prefix: QUEUE_PREFIX });
   try {
     // The six sample photos done, as in the report; then Redis goes away for a few seconds.
-    const queue = new Queue(name, { connection: { url }, prefix: QUEUE_PREFIX });
     for (let i = 0; i < 600 && (await queue.getJobCounts('completed')).completed < 6; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal((await queue.getJobCounts('completed')).completed, 6, log);
     await queue.close();
@@ -52,6 +54,9 @@ test('SIGTERM with Redis gone: the worker exits 1 within --stop-timeout, saying 
     }
   } finally {
     if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
-    if (!stopped) await stop();
+    if (!stopped) {
+      await queue.close();
+      await stop();
+    } else await queue.disconnect();
   }
 });
