@@ -4,9 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ModelSignature } from '../../../../src/convert/onnx/model-signature.js';
 import { fitSpecToModel } from '../../../../src/pipeline/attributes/classifier-import.js';
 import { classifierTraits, readClassifierSpec, readFittedSpec } from '../../../../src/pipeline/attributes/classifier-spec.js';
+import { REPO_ROOT } from '../../../helpers/repo-root.js';
 
 const minimal = { input: { size: 64, channels: 'bgr' }, gender: { type: 'classes', labels: ['male', 'female'], activation: 'softmax' } };
 
@@ -84,4 +87,12 @@ test('what a spec answers, and whether it needs landmarks', () => {
   assert.deepEqual(classifierTraits(readClassifierSpec(minimal)), { provides: ['gender'], needsLandmarks: false });
   const both = readClassifierSpec({ ...minimal, crop: { method: 'landmarks' }, age: { type: 'years' } });
   assert.deepEqual(classifierTraits(both), { provides: ['age', 'gender'], needsLandmarks: true });
+});
+
+test("the README's worked example is a valid spec", async () => {
+  const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const example = /\*\*The classifier spec\.\*\*[\s\S]*?```json\n([\s\S]*?)```/.exec(readme);
+  assert.ok(example, 'the README has a spec example');
+  const spec = readClassifierSpec(JSON.parse(example[1]!));
+  assert.deepEqual(classifierTraits(spec), { provides: ['age', 'gender'], needsLandmarks: false });
 });
