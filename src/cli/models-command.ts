@@ -4,7 +4,7 @@
  * ahead of time, and checking every stored file.
  */
 import path from 'node:path';
-import { Catalogue, type CatalogueModel } from '../models/catalogue.js';
+import { Catalogue, modelTraits, type CatalogueModel } from '../models/catalogue.js';
 import { importedFileProblem, type ImportedEntry } from '../models/imported-store.js';
 import { resolveStoredProfile, storedFiles } from '../models/prepare.js';
 import { PRECISIONS, type PrecisionChoice } from '../models/precision.js';
@@ -42,7 +42,9 @@ export async function listModels(storeDir: string): Promise<number> {
         rows.push(file.precision === 'fp32' ? [model.id, model.kind.role, model.kind.id, status, file.file] : ['  int8', '', '', status, file.file]);
       }
     }
-    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}; ${origin(model)}`);
+    // An imported model's spec may say what it answers (an imported classifier).
+    const answers = model.origin === 'imported' && model.entry.spec ? `; answers ${modelTraits(model).provides.join(' and ')}` : '';
+    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}${answers}; ${origin(model)}`);
   }
   console.log(columns(rows).join('\n'));
   console.log(`\n${notes.join('\n')}`);

@@ -101,6 +101,7 @@ describe('models import-onnx for age and gender networks', { timeout: 300_000 },
     assert.deepEqual([entry.spec.input.name, entry.spec.input.layout, entry.spec.crop.margin], ['image', 'nchw', 1.3], 'the fitted spec is stored with the model');
     assert.equal(entry.sources.length, 2, 'the model file and its spec');
     assert.equal((await faceread('models', 'verify')).code, 0);
+    assert.match((await faceread('models', 'list')).stdout, /mine-age-gender: any age and\/or gender network.*; answers age and gender;/);
   });
 
   it("an InsightFace genderage network answers as InsightFace feeds it: 1.5x box crops at 96 px, age * 100", async () => {

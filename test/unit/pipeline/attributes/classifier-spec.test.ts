@@ -1,6 +1,6 @@
 /**
  * Classifier specs: defaults, errors naming the field at fault, the fit against a model's inputs
- * and outputs, and what a spec says the model answers.
+ * and outputs, what a spec says the model answers, and the README example.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
