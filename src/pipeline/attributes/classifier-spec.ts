@@ -129,7 +129,9 @@ function readCrop(value: unknown, size: readonly [number, number]): CropSpec {
   const crop = object(value ?? {}, 'crop', ['method', 'margin', 'square']);
   const method = oneOf(crop.method, 'crop.method', ['box', 'landmarks'], 'box');
   const margin = finite(crop.margin, 'crop.margin', 1, true);
-  if (margin < 0.5 || margin > 4) fail('crop.margin', 'a number from 0.5 to 4', margin);
+  // Small faces of large photos are cropped from a band decoded around them (face-views.ts BAND_MARGIN):
+  // a square of up to 2x the box stays inside it.
+  if (margin < 0.5 || margin > 2) fail('crop.margin', 'a number from 0.5 to 2', margin);
   const square = crop.square === undefined ? true : typeof crop.square === 'boolean' ? crop.square : fail('crop.square', 'true or false', crop.square);
   if (method === 'landmarks' && size[0] !== size[1]) fail('input.size', 'a square input (crop.method "landmarks" fits a square template)', size);
   if (method === 'landmarks' && !square) fail('crop.square', 'true (landmark crops are square)', square);

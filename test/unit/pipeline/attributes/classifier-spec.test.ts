@@ -42,7 +42,7 @@ test('a bad spec is refused with the field at fault and what it should be', () =
     [{ ...minimal, input: { size: 64, channels: 'rgb', chanels: 'rgb' } }, /Unknown field input.chanels. Should be one of: size, channels/],
     [{ ...minimal, extra: 1 }, /Unknown field extra. Should be one of: input, crop, gender, age/],
     [{ ...minimal, crop: { method: 'align' } }, /Expected one of: box, landmarks for crop.method but received 'align'/],
-    [{ ...minimal, crop: { margin: 9 } }, /Expected a number from 0.5 to 4 for crop.margin but received 9/],
+    [{ ...minimal, crop: { margin: 9 } }, /Expected a number from 0.5 to 2 for crop.margin but received 9/],
     [{ ...minimal, input: { size: [64, 48], channels: 'rgb' }, crop: { method: 'landmarks' } }, /square input .* for input.size/],
     [{ ...minimal, gender: { type: 'classes', labels: ['male', 'male'], activation: 'softmax' } }, /for gender.labels but received \["male","male"\]/],
     [{ ...minimal, gender: { type: 'classes', labels: ['male', 'female'] } }, /Expected one of: softmax, none for gender.activation but received undefined/],
