@@ -21,6 +21,15 @@ async function importedFiles(store: ModelStore, entry: ImportedEntry) {
 
 const origin = (model: CatalogueModel) => (model.origin === 'built-in' ? `from ${model.definition.source.package}` : `imported from ${model.entry.sources.map((s) => s.path).join(' + ')}`);
 
+/** What an imported model's stored spec says it answers, or that the spec is broken (list must not fail on it). */
+function specSummary(model: CatalogueModel): string {
+  try {
+    return `answers ${modelTraits(model).provides.join(' and ')}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 export async function listModels(storeDir: string): Promise<number> {
   const store = new ModelStore(storeDir);
   const catalogue = await Catalogue.open(store);
@@ -43,7 +52,7 @@ export async function listModels(storeDir: string): Promise<number> {
       }
     }
     // An imported model's spec may say what it answers (an imported classifier).
-    const answers = model.origin === 'imported' && model.entry.spec ? `; answers ${modelTraits(model).provides.join(' and ')}` : '';
+    const answers = model.origin === 'imported' && model.entry.spec ? `; ${specSummary(model)}` : '';
     notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}${answers}; ${origin(model)}`);
   }
   console.log(columns(rows).join('\n'));

@@ -184,6 +184,7 @@ export const MODEL_KINDS: readonly ModelKind[] = [
       const { fitSpecToModel } = await import('../pipeline/attributes/classifier-import.js');
       const { modelSignature } = await import('../convert/onnx/model-signature.js');
       return async (bytes, spec) => {
+        if (!spec) throw new RangeError('Expected a spec (--spec) for a classifier but received none');
         const fitted = fitSpecToModel(spec as ClassifierSpec, modelSignature(bytes));
         const answers = classifierTraits(fitted).provides.join(' and ');
         return { bytes, spec: fitted, summary: `classifier for ${answers}, input ${fitted.input.size.join('x')} ${fitted.input.layout} ${fitted.input.channels}, crop by ${fitted.crop.method}` };
