@@ -33,7 +33,7 @@ export async function loadRunner<R extends ModelRole>(file: StoredModelFile, rol
   const session = await createSession(file.path, settings.intraOpThreads, settings.executionProvider);
   const factory = (await kind.runner()) as RunnerFactory<RunnerOf[R]>;
   // Results name the model by its id (an imported model's own id, not its kind's).
-  return { id: file.id, runner: factory(session, file.options) };
+  return { id: file.id, runner: factory(session, file.options, file.spec) };
 }
 
 /** Every runner of a profile, one model at a time (sessions load on the cores the photos need). */

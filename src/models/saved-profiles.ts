@@ -88,7 +88,7 @@ export function saveImport(store: ModelStore, name: string, models: readonly Imp
           next = { ...next, landmarks: id };
         } else {
           const attributes: Partial<Record<Attribute, AttributeAnswer>> = { ...next.attributes };
-          for (const attribute of kindProvides(kind)) attributes[attribute] = { models: [id], combine: 'alone' };
+          for (const attribute of kindProvides(kind, model.spec)) attributes[attribute] = { models: [id], combine: 'alone' };
           next = { ...next, attributes };
         }
       }
