@@ -1,0 +1,84 @@
+/**
+ * A face detector made of face detectors tried in turn: the next one runs
+ * only when the one before found nothing. Scene detectors (face-api's SSD)
+ * miss faces that fill the frame; a detector trained on close faces
+ * (BlazeFace) finds them, but answers differently on the faces the first one
+ * does find, so it only speaks when the first is silent. Each link may ask
+ * for a higher minimum score than the caller's (a fallback that sees every
+ * faceless photo must be surer of a face than the first detector).
+ */
+import type { Box, Detection, RgbImage } from '../../types.js';
+import type { DetectOptions, FaceDetector } from '../runner-types.js';
+
+export interface ChainLink {
+  /** Names the link (a model id, or `<id>+border` for the border retry): `detectWithLink` reports it. */
+  id: string;
+  detector: FaceDetector;
+  /** This link keeps only faces scoring at least this much, even when the caller asks for less. */
+  minScore?: number;
+}
+
+export interface DetectorChain extends FaceDetector {
+  readonly links: readonly ChainLink[];
+  /** The faces and the id of the link that found them (null when none did). */
+  detectWithLink(image: RgbImage, options: DetectOptions): Promise<{ faces: Detection[]; link: string | null }>;
+}
+
+function clampBox(box: Box, image: RgbImage): Box {
+  const x1 = Math.max(0, box.x);
+  const y1 = Math.max(0, box.y);
+  const x2 = Math.min(image.width, box.x + box.width);
+  const y2 = Math.min(image.height, box.y + box.height);
+  return { x: x1, y: y1, width: Math.max(0, x2 - x1), height: Math.max(0, y2 - y1) };
+}
+
+/**
+ * What one link found, held to the chain's contract whatever the link does:
+ * scores at least `minScore`, boxes clamped to the photo (empty ones
+ * dropped), highest score first, at most `maxFaces`.
+ */
+function tidy(found: readonly Detection[], image: RgbImage, { minScore, maxFaces }: DetectOptions): Detection[] {
+  return found
+    .filter((face) => face.score >= minScore)
+    .map((face) => ({ ...face, box: clampBox(face.box, image) }))
+    .filter((face) => face.box.width > 0 && face.box.height > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, maxFaces);
+}
+
+/**
+ * The side the chain's detectors need, for the reduced decode: the largest
+ * of the links' sides, or unset (the working side) when any link needs the
+ * photo as it is.
+ */
+function chainInputSide(links: readonly ChainLink[]): number | undefined {
+  const sides = links.map((link) => link.detector.inputSide);
+  return sides.every((side): side is number => side !== undefined) ? Math.max(...sides) : undefined;
+}
+
+/**
+ * @example
+ *   const detector = detectorChain([
+ *     { id: 'faceapi-ssd-mobilenetv1', detector: ssd },
+ *     { id: 'blazeface-back', detector: blazeface, minScore: 0.75 },
+ *   ]);
+ *   const faces = await detector.detect(image, { minScore: 0.5, maxFaces: 100 });
+ */
+export function detectorChain(links: readonly ChainLink[]): DetectorChain {
+  if (links.length === 0) throw new RangeError('A detector chain needs at least one detector');
+  const inputSide = chainInputSide(links);
+  const detectWithLink = async (image: RgbImage, options: DetectOptions) => {
+    for (const link of links) {
+      const linkOptions = { minScore: Math.max(options.minScore, link.minScore ?? 0), maxFaces: options.maxFaces };
+      const faces = tidy(await link.detector.detect(image, linkOptions), image, linkOptions);
+      if (faces.length > 0) return { faces, link: link.id };
+    }
+    return { faces: [], link: null };
+  };
+  return {
+    links,
+    ...(inputSide === undefined ? {} : { inputSide }),
+    detectWithLink,
+    detect: async (image, options) => (await detectWithLink(image, options)).faces,
+  };
+}
