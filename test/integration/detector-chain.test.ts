@@ -9,7 +9,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import sharp, { type Sharp } from 'sharp';
 import { convertSsdMobilenetV1 } from '../../src/convert/faceapi/ssd-mobilenetv1.js';
-import { convertTfjsGraphModel } from '../../src/convert/tfjs/convert-graph-model.js';
+import { BLAZEFACE_BACK_SIZE, convertBlazefaceBack } from '../../src/convert/human/blazeface.js';
 import { packageFolder } from '../../src/models/package-folder.js';
 import { blazefaceDetector } from '../../src/pipeline/detectors/blazeface.js';
 import { detectorChain } from '../../src/pipeline/detectors/detector-chain.js';
@@ -44,8 +44,7 @@ describe('detector chain: SSD, then BlazeFace', () => {
     ssd = createSsdMobilenetV1Detector(await session(await convertSsdMobilenetV1(FACEAPI_MODEL_DIR)));
     const human = packageFolder('@vladmandic/human');
     assert.ok(human, '@vladmandic/human is installed');
-    const converted = await convertTfjsGraphModel(path.join(human, 'models', 'blazeface.json'), { inputShape: [1, 256, 256, 3] });
-    blazeface = blazefaceDetector(256)(await session(converted.onnx));
+    blazeface = blazefaceDetector(BLAZEFACE_BACK_SIZE)(await session(await convertBlazefaceBack(path.join(human, 'models'))));
     group = await rgb(sharp(path.join(FACEAPI_SAMPLE_DIR, 'sample1.jpg')));
     closeUp = await rgb(sharp(path.join(FACEAPI_SAMPLE_DIR, 'sample1.jpg')).extract(CLOSE_UP));
   });
