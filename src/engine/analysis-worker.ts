@@ -21,6 +21,33 @@ import type { FaceDetector, LandmarkFinder, AttributePredictor } from '../pipeli
 import type { ExecutionProvider } from './execution-provider.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { createSession } from './session-options.js';
+import { blazefaceDetector } from '../pipeline/detectors/blazeface.js';
+import { detectorChain, type ChainLink } from '../pipeline/detectors/detector-chain.js';
+import { borderRetryDetector } from '../pipeline/detectors/padded-retry.js';
+
+/**
+ * WIP wiring for measurement, lead to replace: FACEREAD_WIP_CHAIN="retry,back+border:0.75" makes the
+ * detector a chain (the profile's detector, then its border retry and/or a BlazeFace ONNX file
+ * from FACEREAD_WIP_BLAZEFACE_<FRONT|BACK> with its own min score).
+ */
+async function wipChain(first: FaceDetector, id: string, setup: WorkerSetup): Promise<FaceDetector> {
+  const spec = process.env.FACEREAD_WIP_CHAIN;
+  if (!spec) return first;
+  const links: ChainLink[] = [{ id, detector: first }];
+  for (const part of spec.split(',')) {
+    const [name, floor] = part.split(':');
+    if (name === 'retry') links.push({ id: `${id}+border`, detector: borderRetryDetector(first) });
+    else {
+      // front|back, or front+border|back+border: that BlazeFace on the photo in a 25% border.
+      const [model, bordered] = name!.split('+');
+      const size = model === 'front' ? 128 : 256;
+      const session = await createSession(process.env[`FACEREAD_WIP_BLAZEFACE_${model!.toUpperCase()}`]!, setup.intraOpThreads, setup.executionProvider);
+      const blazeface = blazefaceDetector(size)(session);
+      links.push({ id: `blazeface-${name}`, detector: bordered ? borderRetryDetector(blazeface, [0.25]) : blazeface, ...(floor ? { minScore: Number(floor) } : {}) });
+    }
+  }
+  return detectorChain(links);
+}
 
 export interface StoredModelRef {
   id: string;
@@ -70,7 +97,7 @@ async function loadRunners(setup: WorkerSetup): Promise<LoadedRunners> {
   const detector = await loadSession(setup.detector, setup);
   if (detector.model.role !== 'detector') throw new RangeError(`${detector.model.id} is not a face detector`);
   const runners: LoadedRunners = {
-    detector: { id: detector.model.id, runner: (await detector.model.runner())(detector.session) as FaceDetector },
+    detector: { id: detector.model.id, runner: await wipChain((await detector.model.runner())(detector.session) as FaceDetector, detector.model.id, setup) },
     attributes: [],
   };
   if (setup.landmarks) {
