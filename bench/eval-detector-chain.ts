@@ -185,11 +185,11 @@ async function timing(d: Detectors) {
   const options = { minScore: MIN_SCORE, maxFaces: 100 };
   const ssd = { id: 'ssd', detector: d.ssd };
   const retry = { id: 'ssd+border', detector: d.retry };
-  const fallback = { id: 'back+border', detector: d['back+border'], minScore: 0.75 };
+  const fallback = (minScore: number) => ({ id: 'back+border', detector: d['back+border'], minScore });
   const candidates: [string, FaceDetector][] = [
     ['SSD -> border retry (today)', detectorChain([ssd, retry])],
-    ['SSD -> border retry -> BlazeFace back in a border >= 0.75', detectorChain([ssd, retry, fallback])],
-    ['SSD -> BlazeFace back in a border >= 0.75', detectorChain([ssd, fallback])],
+    ['SSD -> border retry -> BlazeFace back in a border >= 0.8', detectorChain([ssd, retry, fallback(0.8)])],
+    ['SSD -> BlazeFace back in a border >= 0.75', detectorChain([ssd, fallback(0.75)])],
   ];
   const today = detectorChain([ssd, retry]);
   const groups = new Map<string, RgbImage[]>([
