@@ -126,7 +126,12 @@ export class Catalogue {
       for (const [key, value] of Object.entries(options)) {
         const known = found.kind.options?.[key];
         if (!known) throw invalid(`${where}: ${found.kind.id} has no option "${key}"${found.kind.options ? `; it has: ${Object.keys(found.kind.options).join(', ')}` : ''}.`);
-        if (!known.values.includes(value as string | boolean)) throw invalid(`${where}: option ${key} of ${id} should be one of: ${known.values.join(', ')} (was ${value}).`);
+        if (known.range) {
+          const [min, max] = known.range;
+          if (typeof value !== 'number' || !(value >= min && value <= max)) throw invalid(`${where}: option ${key} of ${id} should be a number from ${min} to ${max} (was ${value}).`);
+        } else if (!known.values?.includes(value as string | boolean)) {
+          throw invalid(`${where}: option ${key} of ${id} should be one of: ${known.values?.join(', ')} (was ${value}).`);
+        }
       }
     }
   }
@@ -143,7 +148,7 @@ export class Catalogue {
       const model = this.findModel(id);
       if (!model || !modelTraits(model).needsLandmarks) continue;
       throw invalid(
-        `${where}: "${id}" crops faces by their five landmarks, but the profile has no landmark model and its detector ${blind.join(', ')} finds none. Possible fixes: \`faceread profiles set ${name} --landmarks faceapi-landmarks-68\`; or import the model with crop.method "box".`,
+        `${where}: "${id}" crops faces by their five landmarks, but the profile has no landmark model and ${blind.length === 1 ? `its detector ${blind[0]} finds` : `its detectors ${blind.join(', ')} find`} none. Possible fixes: \`faceread profiles set ${name} --landmarks faceapi-landmarks-68\`; or import the model with crop.method "box".`,
       );
     }
   }

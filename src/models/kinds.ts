@@ -16,11 +16,25 @@ import type { Attribute } from '../types.js';
 
 export type ModelRole = 'detector' | 'landmarks' | 'attributes';
 
-/** A per-model setting a profile may give (`faceread profiles set --option`), with its allowed values. */
+/** A per-model setting a profile may give (`faceread profiles set --option`): one of `values`, or a number in `range`. */
 export interface KindOption {
   description: string;
-  values: readonly (string | boolean)[];
+  values?: readonly (string | boolean)[];
+  range?: readonly [min: number, max: number];
 }
+
+/** How a detector looks at a photo in its profile's chain (src/pipeline/detectors/detector-chain.ts). */
+export const DETECTOR_LOOKS = ['as-is', 'retry', 'border'] as const;
+export type DetectorLook = (typeof DETECTOR_LOOKS)[number];
+
+/** Every detector's chain settings, given per model in a profile. */
+const DETECTOR_OPTIONS: Readonly<Record<string, KindOption>> = {
+  look: {
+    description: "'as-is': the photo as it is; 'retry': then, when nothing is found, in black borders of 25% and 62.5% of its longer side; 'border': only in a 25% border",
+    values: DETECTOR_LOOKS,
+  },
+  minScore: { description: "faces this link keeps score at least this much, even when the caller asks for less", range: [0, 1] },
+};
 
 /** A checked ONNX file, ready to store (`faceread models import-onnx`). */
 export interface PreparedOnnx {
@@ -56,6 +70,8 @@ interface KindBase {
 
 export interface DetectorKind extends KindBase {
   role: 'detector';
+  /** Its chain settings unless a profile says otherwise (default: look 'retry', no own min score). */
+  chainDefaults?: { look?: DetectorLook; minScore?: number };
   /** It gives five landmarks with each face (so the profile needs no landmark model for crops by landmarks). */
   landmarks?: boolean;
   runner(): Promise<RunnerFactory<FaceDetector>>;
@@ -81,24 +97,38 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'faceapi-ssd-mobilenetv1',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "face-api's SSD MobileNetV1 face detector (512x512 input)",
     runner: async () => (await import('../pipeline/detectors/ssd-mobilenetv1.js')).createSsdMobilenetV1Detector,
   },
   {
     id: 'faceapi-tiny-face-detector',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "face-api's Tiny Face Detector (YOLO-style, 416x416 input)",
     runner: async () => (await import('../pipeline/detectors/tiny-face-detector.js')).createTinyFaceDetector,
   },
   {
     id: 'opencv-res10-ssd',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "OpenCV's res10 SSD face detector (300x300, Caffe or TensorFlow)",
     runner: async () => (await import('../pipeline/detectors/caffe-ssd.js')).createCaffeSsdDetector,
   },
   {
+    id: 'blazeface-back',
+    role: 'detector',
+    options: DETECTOR_OPTIONS,
+    description: "MediaPipe's BlazeFace (256 px \"back camera\" model): the close-up fallback, looking at the photo in a border (docs/accuracy.md)",
+    // Measured on dev (docs/accuracy.md, "A fallback for close-ups"): in a 25% border at >= 0.8 it finds
+    // 99.6% of tight crops after SSD and its retry, for one false face on 562 faceless photos.
+    chainDefaults: { look: 'border', minScore: 0.8 },
+    runner: async () => (await import('../pipeline/detectors/blazeface.js')).blazefaceDetector(256),
+  },
+  {
     id: 'yunet',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "YuNet (OpenCV Zoo's 2022mar and 2023mar, libfacedetection's yunet_n): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
     landmarks: true,
     runner: async () => (await import('../pipeline/detectors/yunet.js')).createYunetDetector,
@@ -113,6 +143,7 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'ultraface',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: 'UltraFace (Ultra-Light-Fast-Generic-Face-Detector-1MB, RFB-320 or slim): boxes only, at its fixed input size',
     runner: async () => (await import('../pipeline/detectors/ultraface.js')).createUltrafaceDetector,
     importOnnx: async () => {

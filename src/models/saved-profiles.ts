@@ -109,7 +109,7 @@ export interface ProfileChanges {
   landmarks?: string | null;
   attributes?: Partial<Record<Attribute, AttributeAnswer | null>>;
   /** Per model: settings to set (a value) or drop (null). */
-  options?: Readonly<Record<string, Readonly<Record<string, string | boolean | null>>>>;
+  options?: Readonly<Record<string, Readonly<Record<string, string | number | boolean | null>>>>;
 }
 
 /** Creates or changes saved profile `name` (new ones start from `base`). */

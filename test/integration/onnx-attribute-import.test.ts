@@ -80,7 +80,7 @@ describe('models import-onnx for age and gender networks', { timeout: 300_000 },
     const imported = await faceread('models', 'import-onnx', '--kind', 'classifier', '--spec', path.join(dir, 'spec.json'), path.join(dir, 'mine.onnx'), '--name', 'mine');
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, /mine-age-gender: classifier for age and gender, input 64x64 nchw rgb, crop by box/);
-    assert.match(imported.stdout, /profile mine: detectors faceapi-ssd-mobilenetv1; landmarks faceapi-landmarks-68; age mine-age-gender; gender mine-age-gender/);
+    assert.match(imported.stdout, /profile mine: detectors faceapi-ssd-mobilenetv1 > human-blazeface-back; landmarks faceapi-landmarks-68; age mine-age-gender; gender mine-age-gender/);
 
     const result = await analyze('mine');
     assert.deepEqual(result.models, { detector: 'faceapi-ssd-mobilenetv1', age: 'mine-age-gender', gender: 'mine-age-gender' });

@@ -46,7 +46,7 @@ describe('profiles made by imports', () => {
     assert.deepEqual(resolved.attributeModels.map((m) => [m.id, m.kind]), [['mine-age', 'levi-hassner-age'], ['faceapi-age-gender', 'faceapi-age-gender']]);
     assert.deepEqual(resolved.answers.age, { models: ['mine-age'], combine: 'alone' }, 'the imported model answers age alone, not averaged with face-api');
     assert.deepEqual(resolved.answers.gender, { models: ['faceapi-age-gender'], combine: 'alone' });
-    assert.deepEqual(resolved.detectors.map((d) => d.kind), ['faceapi-ssd-mobilenetv1']);
+    assert.deepEqual(resolved.detectors.map((d) => d.kind), ['faceapi-ssd-mobilenetv1', 'blazeface-back']);
     await assert.rejects(resolveStoredProfile('other', store.dir), /Unknown model profile "other". Should be one of: default, fast, accurate, mine/);
   });
 });
@@ -126,7 +126,7 @@ describe('imported models whose spec says what they answer', () => {
     await saveImport(store, 'aligned', [classifier('age-gender', spec('landmarks', ['age', 'gender']))], target);
     await assert.rejects(
       setProfile(store, 'aligned', { landmarks: null }),
-      /"aligned-age-gender" crops faces by their five landmarks, but the profile has no landmark model and its detector faceapi-ssd-mobilenetv1 finds none. Possible fixes: `faceread profiles set aligned --landmarks faceapi-landmarks-68`/,
+      /"aligned-age-gender" crops faces by their five landmarks, but the profile has no landmark model and its detectors faceapi-ssd-mobilenetv1, human-blazeface-back find none. Possible fixes: `faceread profiles set aligned --landmarks faceapi-landmarks-68`/,
     );
     // YuNet gives five landmarks with each face: its import drops the landmark model, and the profile stays valid.
     const withYunet = await saveImport(store, 'aligned', [model('detector', 'yunet')], target);
