@@ -17,7 +17,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import path from 'node:path';
 import { FaceReadError, invalidOption } from '../errors.js';
 import type { ImportedModelBytes } from '../models/imported-store.js';
-import { MODEL_KINDS, type ModelKind } from '../models/kinds.js';
+import { kindProvides, MODEL_KINDS, type ModelKind } from '../models/kinds.js';
+import type { ModelSpec } from '../pipeline/runner-types.js';
 import { DEFAULT_PROFILE, describeProfile } from '../models/profiles.js';
 import { checkProfileName, saveImport } from '../models/saved-profiles.js';
 import { ModelStore, sha256 } from '../models/store.js';
@@ -132,11 +133,34 @@ function requestsFrom(options: Record<string, string[] | undefined>, formats: Re
   });
 }
 
-/** What an ONNX import of `kind` is called inside its profile (its id is `<profile>-<slot>`). */
-function onnxSlot(kind: ModelKind, fallback: boolean): string {
+/** What an ONNX import of `kind` is called inside its profile (its id is `<profile>-<slot>`): its role, or what it answers. */
+function onnxSlot(kind: ModelKind, fallback: boolean, spec: ModelSpec | undefined): string {
   if (kind.role === 'detector') return fallback ? 'fallback' : 'detector';
-  if (fallback) throw invalidOption('--fallback', 'only with a detector kind', kind.id);
-  return kind.role === 'landmarks' ? 'landmarks' : kind.provides.join('-');
+  return kind.role === 'landmarks' ? 'landmarks' : kindProvides(kind, spec).join('-');
+}
+
+/** The kinds that take a spec, for errors. */
+const specKinds = () => MODEL_KINDS.filter((k) => k.readSpec).map((k) => k.id);
+
+/** The spec file given with `--spec`, checked by the kind; errors name the file and the field. */
+async function readSpecFile(kind: ModelKind, file: string | undefined): Promise<{ spec: ModelSpec; source: { path: string; sha256: string } } | undefined> {
+  if (!kind.readSpec) {
+    if (file) throw invalidOption('--spec', `no spec with kind ${kind.id} (only with: ${specKinds().join(', ')})`, file);
+    return undefined;
+  }
+  if (!file) throw invalidOption('--spec', `a JSON file describing the model for kind ${kind.id} (see "Bring your own ONNX models" in the README)`, undefined);
+  const source = await readSource(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(source.bytes.toString('utf8'));
+  } catch (cause) {
+    throw new FaceReadError('INVALID_OPTION', `${source.path} is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return { spec: kind.readSpec(json), source: { path: source.path, sha256: sha256(source.bytes) } };
+  } catch (cause) {
+    throw new FaceReadError('INVALID_OPTION', `${source.path}: ${(cause as Error).message}`, { cause });
+  }
 }
 
 /** The kinds `import-onnx` takes, for help and errors. */
@@ -146,20 +170,35 @@ const onnxKinds = () => MODEL_KINDS.filter((k) => k.importOnnx).map((k) => k.id)
  * `faceread models import-onnx --kind <kind> <file>`: checks a user's ONNX file against its kind
  * (refusing it with what was expected), stores it and puts it into profile `name`.
  */
-export async function runImportOnnx(kindId: string, file: string, name: string, storeDir: string, options: { base?: string; fallback?: boolean } = {}): Promise<number> {
+export async function runImportOnnx(
+  kindId: string,
+  file: string,
+  name: string,
+  storeDir: string,
+  options: { base?: string; fallback?: boolean; spec?: string } = {},
+): Promise<number> {
   const kind = MODEL_KINDS.find((k) => k.id === kindId && k.importOnnx);
   if (!kind) throw invalidOption('--kind', `one of: ${onnxKinds().join(', ')}`, kindId);
   checkProfileName(name);
-  const slot = onnxSlot(kind, Boolean(options.fallback));
+  if (options.fallback && kind.role !== 'detector') throw invalidOption('--fallback', 'only with a detector kind', kind.id);
+  const given = await readSpecFile(kind, options.spec);
   const source = await readSource(file);
   let prepared;
   try {
-    prepared = await (await kind.importOnnx!())(source.bytes);
+    prepared = await (await kind.importOnnx!())(source.bytes, given?.spec);
   } catch (cause) {
     throw new FaceReadError('MODEL_UNAVAILABLE', `${source.path} cannot be imported as ${kind.id}: ${(cause as Error).message}`, { cause });
   }
-  const model: ImportedModelBytes = { slot, kind: kind.id, bytes: prepared.bytes, sources: [{ path: source.path, sha256: sha256(source.bytes) }], fallback: Boolean(options.fallback) };
-  const importedBy = `import-onnx --kind ${kind.id} ${source.path} --name ${name}${options.fallback ? ' --fallback' : ''}`;
+  const slot = onnxSlot(kind, Boolean(options.fallback), prepared.spec);
+  const model: ImportedModelBytes = {
+    slot,
+    kind: kind.id,
+    bytes: prepared.bytes,
+    sources: [{ path: source.path, sha256: sha256(source.bytes) }, ...(given ? [given.source] : [])],
+    fallback: Boolean(options.fallback),
+    ...(prepared.spec ? { spec: prepared.spec } : {}),
+  };
+  const importedBy = `import-onnx --kind ${kind.id}${given ? ` --spec ${given.source.path}` : ''} ${source.path} --name ${name}${options.fallback ? ' --fallback' : ''}`;
   const profile = await saveImport(new ModelStore(storeDir), name, [model], { base: options.base ?? DEFAULT_PROFILE, importedBy });
   console.log(`${name}-${slot}: ${prepared.summary}; ${(prepared.bytes.length / 1e6).toFixed(1)} MB from ${source.path}`);
   console.log(`profile ${name}: ${describeProfile(profile)}`);
@@ -182,9 +221,10 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .option('--name <profile>', NAME_HELP, DEFAULT_ONNX_IMPORT_NAME)
     .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
     .option('--fallback', "a detector that runs only when the profile's detectors find no face (added to the end of its chain)")
+    .option('--spec <file>', `JSON file saying how to feed and read the model (kinds: ${specKinds().join(', ')})`)
     .addOption(modelDirOption())
     .action(async (file: string, o) => {
-      process.exitCode = await runImportOnnx(o.kind, file, o.name, o.modelDir, { base: o.base, fallback: o.fallback });
+      process.exitCode = await runImportOnnx(o.kind, file, o.name, o.modelDir, { base: o.base, fallback: o.fallback, spec: o.spec });
     });
   const pairOption = (slot: string, what: string) => new Option(`--${slot} <files...>`, what).argParser(filePair(`--${slot}`));
   models

@@ -4,7 +4,7 @@
  * ahead of time, and checking every stored file.
  */
 import path from 'node:path';
-import { Catalogue, type CatalogueModel } from '../models/catalogue.js';
+import { Catalogue, modelTraits, type CatalogueModel } from '../models/catalogue.js';
 import { importedFileProblem, type ImportedEntry } from '../models/imported-store.js';
 import { resolveStoredProfile, storedFiles } from '../models/prepare.js';
 import { PRECISIONS, type PrecisionChoice } from '../models/precision.js';
@@ -20,6 +20,15 @@ async function importedFiles(store: ModelStore, entry: ImportedEntry) {
 }
 
 const origin = (model: CatalogueModel) => (model.origin === 'built-in' ? `from ${model.definition.source.package}` : `imported from ${model.entry.sources.map((s) => s.path).join(' + ')}`);
+
+/** What an imported model's stored spec says it answers, or that the spec is broken (list must not fail on it). */
+function specSummary(model: CatalogueModel): string {
+  try {
+    return `answers ${modelTraits(model).provides.join(' and ')}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 export async function listModels(storeDir: string): Promise<number> {
   const store = new ModelStore(storeDir);
@@ -42,7 +51,9 @@ export async function listModels(storeDir: string): Promise<number> {
         rows.push(file.precision === 'fp32' ? [model.id, model.kind.role, model.kind.id, status, file.file] : ['  int8', '', '', status, file.file]);
       }
     }
-    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}; ${origin(model)}`);
+    // An imported model's spec may say what it answers (an imported classifier).
+    const answers = model.origin === 'imported' && model.entry.spec ? `; ${specSummary(model)}` : '';
+    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}${answers}; ${origin(model)}`);
   }
   console.log(columns(rows).join('\n'));
   console.log(`\n${notes.join('\n')}`);

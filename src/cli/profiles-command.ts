@@ -27,11 +27,11 @@ function answer(value: string | undefined): AttributeAnswer | null | undefined {
 }
 
 /** `--option <model>.<key>=<value>` (repeatable); an empty value drops the setting. */
-function modelOption(value: string, previous: Record<string, Record<string, string | boolean | null>> = {}) {
+function modelOption(value: string, previous: Record<string, Record<string, string | number | boolean | null>> = {}) {
   const match = /^([^.=]+)\.([^.=]+)=(.*)$/.exec(value);
   if (!match) throw new InvalidArgumentError(`Expected <model>.<key>=<value> (e.g. faceapi-age-gender.mirror=true) but received '${value}'.`);
   const [, id, key, raw] = match as unknown as [string, string, string, string];
-  const parsed = raw === '' ? null : raw === 'true' ? true : raw === 'false' ? false : raw;
+  const parsed = raw === '' ? null : raw === 'true' ? true : raw === 'false' ? false : raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return { ...previous, [id]: { ...previous[id], [key]: parsed } };
 }
 

@@ -48,15 +48,6 @@ export interface WarmupTask {
 /** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
 export type AnalysisOutcome = { ok: true; photo: PhotoAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
 
-/**
- * The side a large JPEG may be decoded at for the detector chain: the largest input side of its
- * detectors, or undefined (the working resolution) when one of them does not say.
- */
-function detectorSideOf(runners: LoadedRunners): number | undefined {
-  const sides = runners.detectors.map((d) => d.runner.inputSide);
-  return sides.every((side): side is number => side !== undefined) ? Math.max(...sides) : undefined;
-}
-
 /** `rect` of the detection image, decoded from the photo at the working resolution. */
 async function sharperRegion(bytes: Buffer, decoded: DecodedImage, rect: Box, options: DecodeOptions): Promise<SharperRegion> {
   const { scale, original } = decoded;
@@ -82,7 +73,7 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
     return async () => failure;
   }
   const exitWidth = Number(process.env.FACEREAD_TEST_WORKER_EXIT_WIDTH) || 0;
-  const detectorSide = detectorSideOf(runners);
+  const detectorSide = runners.detector.inputSide;
   // Photos are decoded side by side but analysed one at a time (runners reuse their buffers).
   const inTurn = oneAtATime();
   return async (task) => {

@@ -8,9 +8,10 @@
  *   const stored = await resolveStoredProfile('default');
  *   const { runner } = await loadRunner(stored.detectors[0]!, 'detector', { intraOpThreads: 1, executionProvider: 'cpu' });
  */
-import { findKind, type ModelRole } from '../models/kinds.js';
+import { findKind, type DetectorKind, type ModelRole } from '../models/kinds.js';
 import type { StoredModelFile, StoredProfile } from '../models/prepare.js';
 import type { LoadedRunners } from '../pipeline/analyze-photo.js';
+import { chainFromSpec, linksOf, type ChainLinkSpec, type DetectorChain, type DetectorLook } from '../pipeline/detectors/detector-chain.js';
 import type { AttributePredictor, FaceDetector, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
 import type { ExecutionProvider } from './execution-provider.js';
 import { createSession } from './session-options.js';
@@ -33,13 +34,29 @@ export async function loadRunner<R extends ModelRole>(file: StoredModelFile, rol
   const session = await createSession(file.path, settings.intraOpThreads, settings.executionProvider);
   const factory = (await kind.runner()) as RunnerFactory<RunnerOf[R]>;
   // Results name the model by its id (an imported model's own id, not its kind's).
-  return { id: file.id, runner: factory(session, file.options) };
+  return { id: file.id, runner: factory(session, file.options, file.spec) };
+}
+
+/**
+ * The profile's detector chain: each detector in turn, looking at the photo as its profile
+ * options (else its kind's defaults) say.
+ */
+async function loadDetectorChain(files: readonly StoredModelFile[], settings: SessionSettings): Promise<DetectorChain> {
+  const detectors = new Map<string, FaceDetector>();
+  const links: ChainLinkSpec[] = [];
+  for (const file of files) {
+    detectors.set(file.id, (await loadRunner(file, 'detector', settings)).runner);
+    const defaults = (findKind(file.kind) as DetectorKind).chainDefaults;
+    const look = (file.options?.look as DetectorLook | undefined) ?? defaults?.look ?? 'retry';
+    const minScore = (file.options?.minScore as number | undefined) ?? defaults?.minScore;
+    links.push(...linksOf(file.id, look, minScore));
+  }
+  return chainFromSpec(links, (id) => detectors.get(id)!);
 }
 
 /** Every runner of a profile, one model at a time (sessions load on the cores the photos need). */
 export async function loadRunners(profile: StoredProfile, settings: SessionSettings): Promise<LoadedRunners> {
-  const runners: LoadedRunners = { detectors: [], attributeModels: [], answers: profile.answers };
-  for (const file of profile.detectors) runners.detectors.push(await loadRunner(file, 'detector', settings));
+  const runners: LoadedRunners = { detector: await loadDetectorChain(profile.detectors, settings), attributeModels: [], answers: profile.answers };
   if (profile.landmarks) runners.landmarks = await loadRunner(profile.landmarks, 'landmarks', settings);
   for (const file of profile.attributeModels) runners.attributeModels.push(await loadRunner(file, 'attributes', settings));
   return runners;

@@ -31,7 +31,7 @@ const COEF_BITS = 11;
 const COEF_SCALE = 1 << COEF_BITS;
 
 /** cvRound: nearest, ties to even (as `lrint` in the default rounding mode). */
-function roundHalfEven(v: number): number {
+export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -13,8 +13,8 @@
 import { FaceReadError } from '../errors.js';
 import type { Attribute } from '../types.js';
 import type { ImportedEntry } from './imported-store.js';
-import { findKind, isKnownKind, kindProvides, type ModelKind, type ModelRole } from './kinds.js';
-import { BUILT_IN_PROFILES, COMBINE_MODES, isBuiltInProfile, upgradeSavedProfile, type Profile } from './profiles.js';
+import { attributeTraits, findKind, isKnownKind, type AttributeTraits, type ModelKind, type ModelRole } from './kinds.js';
+import { attributeModelIds, BUILT_IN_PROFILES, COMBINE_MODES, isBuiltInProfile, upgradeSavedProfile, type Profile } from './profiles.js';
 import { MODELS, type ModelDefinition } from './registry.js';
 import type { Manifest, ModelStore } from './store.js';
 
@@ -23,6 +23,16 @@ export type CatalogueModel =
   | { id: string; kind: ModelKind; origin: 'imported'; entry: ImportedEntry };
 
 const invalid = (message: string) => new FaceReadError('INVALID_OPTION', message);
+
+/** What a model answers and needs: its kind's, or what its stored spec says for kinds imported with one. */
+export function modelTraits(model: CatalogueModel): AttributeTraits {
+  try {
+    return attributeTraits(model.kind, model.origin === 'imported' ? model.entry.spec : undefined);
+  } catch (cause) {
+    const fix = model.origin === 'imported' && model.entry.importedBy ? ` Import it again: \`faceread models ${model.entry.importedBy}\`.` : '';
+    throw new FaceReadError('MODEL_UNAVAILABLE', `The stored spec of model ${model.id} is broken: ${(cause as Error).message}.${fix}`, { cause });
+  }
+}
 
 export class Catalogue {
   private constructor(
@@ -60,7 +70,7 @@ export class Catalogue {
   /** What the model with this id answers (nothing when unknown). */
   provides(id: string): readonly Attribute[] {
     const model = this.findModel(id);
-    return model ? kindProvides(model.kind) : [];
+    return model ? modelTraits(model).provides : [];
   }
 
   /** Profiles saved in the store (imports, `faceread profiles set`), in today's shape. */
@@ -106,17 +116,40 @@ export class Catalogue {
       if (answer.combine === 'alone' && answer.models.length > 1) throw invalid(`${where}: ${attribute} has ${answer.models.length} models; an ensemble needs combine "mean".`);
       for (const id of answer.models) {
         const found = model(id, 'attributes', `${attribute} model`);
-        if (!kindProvides(found.kind).includes(attribute as Attribute)) throw invalid(`${where}: "${id}" (${found.kind.id}) does not predict ${attribute}.`);
+        if (!modelTraits(found).provides.includes(attribute as Attribute)) throw invalid(`${where}: "${id}" (${found.kind.id}) does not predict ${attribute}.`);
       }
     }
+    this.checkLandmarks(profile, where, name);
     for (const [id, options] of Object.entries(profile.modelOptions ?? {})) {
       const found = this.findModel(id);
       if (!found) throw invalid(`${where} sets options for "${id}", which it does not use.`);
       for (const [key, value] of Object.entries(options)) {
         const known = found.kind.options?.[key];
         if (!known) throw invalid(`${where}: ${found.kind.id} has no option "${key}"${found.kind.options ? `; it has: ${Object.keys(found.kind.options).join(', ')}` : ''}.`);
-        if (!known.values.includes(value as string | boolean)) throw invalid(`${where}: option ${key} of ${id} should be one of: ${known.values.join(', ')} (was ${value}).`);
+        if (known.range) {
+          const [min, max] = known.range;
+          if (typeof value !== 'number' || !(value >= min && value <= max)) throw invalid(`${where}: option ${key} of ${id} should be a number from ${min} to ${max} (was ${value}).`);
+        } else if (!known.values?.includes(value as string | boolean)) {
+          throw invalid(`${where}: option ${key} of ${id} should be one of: ${known.values?.join(', ')} (was ${value}).`);
+        }
       }
+    }
+  }
+
+  /** Models that crop faces by their landmarks need them on every face: a landmark model, or detectors that all find them. */
+  private checkLandmarks(profile: Profile, where: string, name: string): void {
+    if (profile.landmarks) return;
+    const blind = profile.detectors.filter((id) => {
+      const kind = this.findModel(id)?.kind;
+      return !(kind?.role === 'detector' && kind.landmarks);
+    });
+    if (blind.length === 0) return;
+    for (const id of attributeModelIds(profile)) {
+      const model = this.findModel(id);
+      if (!model || !modelTraits(model).needsLandmarks) continue;
+      throw invalid(
+        `${where}: "${id}" crops faces by their five landmarks, but the profile has no landmark model and ${blind.length === 1 ? `its detector ${blind[0]} finds` : `its detectors ${blind.join(', ')} find`} none. Possible fixes: \`faceread profiles set ${name} --landmarks faceapi-landmarks-68\`; or import the model with crop.method "box".`,
+      );
     }
   }
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { CONVERTER_VERSION, QUANTIZER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
+import type { ModelSpec } from '../pipeline/runner-types.js';
 import type { Precision } from './precision.js';
 import { sha256, type ModelStore, type StoredModel } from './store.js';
 
@@ -32,6 +33,8 @@ export interface ImportedEntry {
   importedBy?: string;
   /** The int8 version, when imported with `--int8` (ranges measured at import time). */
   int8?: { file: string; sha256: string; quantizerVersion: number };
+  /** What its runner needs to know (e.g. an imported classifier's input and outputs), from the import. */
+  spec?: ModelSpec;
 }
 
 /** A stored model plus the kind whose runner drives it. */
@@ -51,6 +54,8 @@ export interface ImportedModelBytes {
   int8?: Uint8Array;
   /** A detector that joins the end of the profile's detector chain instead of replacing it. */
   fallback?: boolean;
+  /** What its runner needs to know, stored in its manifest entry. */
+  spec?: ModelSpec;
 }
 
 /** The id an imported model gets inside profile `name`. */
@@ -76,6 +81,7 @@ export function importedEntry(name: string, model: ImportedModelBytes, importedB
     convertedAt: new Date().toISOString(),
     importedBy,
     ...(model.int8 ? { int8: { file: `${id}.int8.onnx`, sha256: sha256(model.int8), quantizerVersion: QUANTIZER_VERSION } } : {}),
+    ...(model.spec ? { spec: model.spec } : {}),
   };
 }
 

@@ -10,22 +10,45 @@
  *   const kind = findKind('levi-hassner-age');
  *   const predictor = (await kind.runner())(session);
  */
-import type { AttributePredictor, FaceDetector, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
+import { classifierTraits, readClassifierSpec, type ClassifierSpec } from '../pipeline/attributes/classifier-spec.js';
+import type { AttributePredictor, FaceDetector, LandmarkFinder, ModelSpec, RunnerFactory } from '../pipeline/runner-types.js';
 import type { Attribute } from '../types.js';
 
 export type ModelRole = 'detector' | 'landmarks' | 'attributes';
 
-/** A per-model setting a profile may give (`faceread profiles set --option`), with its allowed values. */
+/** A per-model setting a profile may give (`faceread profiles set --option`): one of `values`, or a number in `range`. */
 export interface KindOption {
   description: string;
-  values: readonly (string | boolean)[];
+  values?: readonly (string | boolean)[];
+  range?: readonly [min: number, max: number];
 }
+
+/** How a detector looks at a photo in its profile's chain (src/pipeline/detectors/detector-chain.ts). */
+export const DETECTOR_LOOKS = ['as-is', 'retry', 'border'] as const;
+export type DetectorLook = (typeof DETECTOR_LOOKS)[number];
+
+/** Every detector's chain settings, given per model in a profile. */
+const DETECTOR_OPTIONS: Readonly<Record<string, KindOption>> = {
+  look: {
+    description: "'as-is': the photo as it is; 'retry': then, when nothing is found, in black borders of 25% and 62.5% of its longer side; 'border': only in a 25% border",
+    values: DETECTOR_LOOKS,
+  },
+  minScore: { description: "faces this link keeps score at least this much, even when the caller asks for less", range: [0, 1] },
+};
 
 /** A checked ONNX file, ready to store (`faceread models import-onnx`). */
 export interface PreparedOnnx {
   bytes: Uint8Array;
   /** What was found, for the import's report (e.g. the variant and input size). */
   summary: string;
+  /** What its runner needs to know about it, stored with it (src/pipeline/runner-types.ts ModelSpec). */
+  spec?: ModelSpec;
+}
+
+/** What an attribute model answers, and whether it crops faces by their landmarks. */
+export interface AttributeTraits {
+  provides: readonly Attribute[];
+  needsLandmarks: boolean;
 }
 
 interface KindBase {
@@ -37,11 +60,20 @@ interface KindBase {
    * For kinds users import from their own ONNX file: checks the file is of this kind (refusing it
    * with what was expected otherwise) and makes the model to store.
    */
-  importOnnx?(): Promise<(bytes: Uint8Array) => Promise<PreparedOnnx>>;
+  importOnnx?(): Promise<(bytes: Uint8Array, spec?: ModelSpec) => Promise<PreparedOnnx>>;
+  /**
+   * For kinds imported with a JSON spec (`import-onnx --spec`, required for them): checks it,
+   * throwing a RangeError that names the field at fault; the result goes to `importOnnx`.
+   */
+  readSpec?(json: unknown): ModelSpec;
 }
 
 export interface DetectorKind extends KindBase {
   role: 'detector';
+  /** Its chain settings unless a profile says otherwise (default: look 'retry', no own min score). */
+  chainDefaults?: { look?: DetectorLook; minScore?: number };
+  /** It gives five landmarks with each face (so the profile needs no landmark model for crops by landmarks). */
+  landmarks?: boolean;
   runner(): Promise<RunnerFactory<FaceDetector>>;
 }
 
@@ -52,8 +84,10 @@ export interface LandmarkKind extends KindBase {
 
 export interface AttributeKind extends KindBase {
   role: 'attributes';
-  /** What its predictions hold. */
+  /** What its predictions hold (for kinds with `traits`: what a model of the kind may hold). */
   provides: readonly Attribute[];
+  /** For kinds whose imports carry a spec: what the model answers and needs, from its spec. */
+  traits?(spec: ModelSpec): AttributeTraits;
   runner(): Promise<RunnerFactory<AttributePredictor>>;
 }
 
@@ -63,25 +97,40 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'faceapi-ssd-mobilenetv1',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "face-api's SSD MobileNetV1 face detector (512x512 input)",
     runner: async () => (await import('../pipeline/detectors/ssd-mobilenetv1.js')).createSsdMobilenetV1Detector,
   },
   {
     id: 'faceapi-tiny-face-detector',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "face-api's Tiny Face Detector (YOLO-style, 416x416 input)",
     runner: async () => (await import('../pipeline/detectors/tiny-face-detector.js')).createTinyFaceDetector,
   },
   {
     id: 'opencv-res10-ssd',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "OpenCV's res10 SSD face detector (300x300, Caffe or TensorFlow)",
     runner: async () => (await import('../pipeline/detectors/caffe-ssd.js')).createCaffeSsdDetector,
   },
   {
+    id: 'blazeface-back',
+    role: 'detector',
+    options: DETECTOR_OPTIONS,
+    description: "MediaPipe's BlazeFace (256 px \"back camera\" model): the close-up fallback, looking at the photo in a border (docs/accuracy.md)",
+    // Measured on dev (docs/accuracy.md, "A fallback for close-ups"): in a 25% border at >= 0.8 it finds
+    // 99.6% of tight crops after SSD and its retry, for one false face on 562 faceless photos.
+    chainDefaults: { look: 'border', minScore: 0.8 },
+    runner: async () => (await import('../pipeline/detectors/blazeface.js')).blazefaceDetector(256),
+  },
+  {
     id: 'yunet',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: "YuNet (OpenCV Zoo's 2022mar and 2023mar, libfacedetection's yunet_n): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
+    landmarks: true,
     runner: async () => (await import('../pipeline/detectors/yunet.js')).createYunetDetector,
     importOnnx: async () => {
       const { prepareYunetModel } = await import('../pipeline/detectors/yunet-import.js');
@@ -94,6 +143,7 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'ultraface',
     role: 'detector',
+    options: DETECTOR_OPTIONS,
     description: 'UltraFace (Ultra-Light-Fast-Generic-Face-Detector-1MB, RFB-320 or slim): boxes only, at its fixed input size',
     runner: async () => (await import('../pipeline/detectors/ultraface.js')).createUltrafaceDetector,
     importOnnx: async () => {
@@ -138,6 +188,40 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     description: "Levi and Hassner's gender network (227x227 crops)",
     runner: async () => (await import('../pipeline/attributes/levi-hassner.js')).createLeviHassnerGenderPredictor,
   },
+  {
+    id: 'insightface-genderage',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: "InsightFace's genderage network (96x96 crops around the box, as InsightFace crops them)",
+    runner: async () => (await import('../pipeline/attributes/onnx-classifier.js')).createOnnxClassifier,
+    importOnnx: async () => {
+      const { inspectGenderAgeModel } = await import('../pipeline/attributes/insightface-genderage.js');
+      return async (bytes) => {
+        const spec = inspectGenderAgeModel(bytes);
+        const normalised = spec.input.mean[0] === 0 ? 'the graph normalises its input' : '(x - 127.5) / 128';
+        return { bytes, spec, summary: `InsightFace genderage, input ${spec.input.size.join('x')}, ${normalised}` };
+      };
+    },
+  },
+  {
+    id: 'classifier',
+    role: 'attributes',
+    provides: ['age', 'gender'],
+    description: 'any age and/or gender network, fed and read as its JSON spec says (import-onnx --spec)',
+    traits: (spec) => classifierTraits(readClassifierSpec(spec)),
+    readSpec: (json) => readClassifierSpec(json),
+    runner: async () => (await import('../pipeline/attributes/onnx-classifier.js')).createOnnxClassifier,
+    importOnnx: async () => {
+      const { fitSpecToModel } = await import('../pipeline/attributes/classifier-import.js');
+      const { modelSignature } = await import('../convert/onnx/model-signature.js');
+      return async (bytes, spec) => {
+        if (!spec) throw new RangeError('Expected a spec (--spec) for a classifier but received none');
+        const fitted = fitSpecToModel(spec as ClassifierSpec, modelSignature(bytes));
+        const answers = classifierTraits(fitted).provides.join(' and ');
+        return { bytes, spec: fitted, summary: `classifier for ${answers}, input ${fitted.input.size.join('x')} ${fitted.input.layout} ${fitted.input.channels}, crop by ${fitted.crop.method}` };
+      };
+    },
+  },
 ];
 
 /** The kind with this id; a RangeError naming the known kinds otherwise. */
@@ -149,5 +233,15 @@ export function findKind(id: string): ModelKind {
 
 export const isKnownKind = (id: unknown): boolean => MODEL_KINDS.some((k) => k.id === id);
 
-/** What a model of this kind answers: its attributes, or nothing for detectors and landmarks. */
-export const kindProvides = (kind: ModelKind): readonly Attribute[] => (kind.role === 'attributes' ? kind.provides : []);
+/**
+ * What a model of this kind answers and needs; `spec` is the one its import stored (kinds with
+ * `traits` take what they answer from it). Detectors and landmark models answer nothing.
+ */
+export function attributeTraits(kind: ModelKind, spec?: ModelSpec): AttributeTraits {
+  if (kind.role !== 'attributes') return { provides: [], needsLandmarks: false };
+  if (!kind.traits) return { provides: kind.provides, needsLandmarks: false };
+  return spec ? kind.traits(spec) : { provides: [], needsLandmarks: false };
+}
+
+/** What a model of this kind (with this stored spec) answers. */
+export const kindProvides = (kind: ModelKind, spec?: ModelSpec): readonly Attribute[] => attributeTraits(kind, spec).provides;

@@ -4,7 +4,7 @@
  * the store), makes sure each built-in model is converted and intact at the
  * precision it runs at, and checks each imported model's file.
  */
-import type { ModelOptions } from '../pipeline/runner-types.js';
+import type { ModelOptions, ModelSpec } from '../pipeline/runner-types.js';
 import { Catalogue, type CatalogueModel } from './catalogue.js';
 import { verifyImported } from './imported-store.js';
 import { modelPrecision, type Precision, type PrecisionChoice } from './precision.js';
@@ -18,6 +18,8 @@ export interface StoredModelFile {
   kind: string;
   /** The profile's settings for its runner. */
   options?: ModelOptions;
+  /** What its import stored for its runner. */
+  spec?: ModelSpec;
 }
 
 /** A profile's files, in the shape the workers load them. */
@@ -50,7 +52,9 @@ async function storedFile(store: ModelStore, model: CatalogueModel, choice: Prec
 function arrange(catalogue: Catalogue, profile: Profile, stored: ReadonlyMap<string, StoredModel>): StoredProfile {
   const pick = (id: string): StoredModelFile => {
     const options = profile.modelOptions?.[id];
-    return { id, path: stored.get(id)!.path, kind: catalogue.findModel(id)!.kind.id, ...(options ? { options } : {}) };
+    const model = catalogue.findModel(id)!;
+    const spec = model.origin === 'imported' ? model.entry.spec : undefined;
+    return { id, path: stored.get(id)!.path, kind: model.kind.id, ...(options ? { options } : {}), ...(spec ? { spec } : {}) };
   };
   return {
     detectors: profile.detectors.map(pick),

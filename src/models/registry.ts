@@ -130,6 +130,13 @@ export const MODELS: readonly ModelDefinition[] = [
     convert: async (dir) => (await import('../convert/faceapi/landmarks-68.js')).convertLandmarks68(dir),
     int8: INT8.landmarks,
   }),
+  builtIn('blazeface-back', {
+    id: 'human-blazeface-back',
+    description: "MediaPipe's BlazeFace (256 px back-camera model) as @vladmandic/human ships it: the close-up fallback of the default profiles",
+    source: { package: '@vladmandic/human', folder: 'models', files: ['blazeface.json', 'blazeface.bin'] },
+    license: 'MIT as packaged (@vladmandic/human); BlazeFace upstream Apache-2.0 (MediaPipe)',
+    convert: async (dir) => (await import('../convert/human/blazeface.js')).convertBlazefaceBack(dir),
+  }),
   builtIn('faceapi-age-gender-calibrated', {
     id: 'faceapi-age-gender-calibrated',
     description: "face-api's age and gender network with an 80% age range and a calibrated gender probability (fitted on eval dev data)",

@@ -88,7 +88,7 @@ export function saveImport(store: ModelStore, name: string, models: readonly Imp
           next = { ...next, landmarks: id };
         } else {
           const attributes: Partial<Record<Attribute, AttributeAnswer>> = { ...next.attributes };
-          for (const attribute of kindProvides(kind)) attributes[attribute] = { models: [id], combine: 'alone' };
+          for (const attribute of kindProvides(kind, model.spec)) attributes[attribute] = { models: [id], combine: 'alone' };
           next = { ...next, attributes };
         }
       }
@@ -109,7 +109,7 @@ export interface ProfileChanges {
   landmarks?: string | null;
   attributes?: Partial<Record<Attribute, AttributeAnswer | null>>;
   /** Per model: settings to set (a value) or drop (null). */
-  options?: Readonly<Record<string, Readonly<Record<string, string | boolean | null>>>>;
+  options?: Readonly<Record<string, Readonly<Record<string, string | number | boolean | null>>>>;
 }
 
 /** Creates or changes saved profile `name` (new ones start from `base`). */

@@ -18,18 +18,18 @@
 import { createHash, type Hash } from 'node:crypto';
 import { access, constants, mkdir, readFile, rename, rm, open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CONVERTER_VERSION, QUANTIZER_VERSION } from '../convert/converter-version.js';
 import { FaceReadError } from '../errors.js';
 import type { ImportedEntry } from './imported-store.js';
+import { packageFolder } from './package-folder.js';
 import type { Precision } from './precision.js';
 import type { Profile, SavedProfileV0 } from './profiles.js';
 import type { ModelDefinition } from './registry.js';
 
-const require = createRequire(import.meta.url);
 const MANIFEST = 'manifest.json';
 
 export interface ManifestEntry {
@@ -118,21 +118,18 @@ async function hashFile(hash: Hash, file: string): Promise<Hash> {
 
 /** Folder holding a model's source files inside its npm package. */
 export function sourceFolder(model: ModelDefinition): string {
-  let packageJson: string;
-  try {
-    packageJson = require.resolve(`${model.source.package}/package.json`);
-  } catch (cause) {
+  const folder = packageFolder(model.source.package);
+  if (!folder) {
     throw new FaceReadError(
       'MODEL_UNAVAILABLE',
       `The npm package ${model.source.package} that holds the weights of ${model.id} is not installed. Possible fixes: run \`npm ci\` in the FaceRead folder; or \`npm install ${model.source.package}\`.`,
-      { cause },
     );
   }
-  return path.join(path.dirname(packageJson), model.source.folder);
+  return path.join(folder, model.source.folder);
 }
 
 function sourcePackageVersion(model: ModelDefinition): string {
-  const json = JSON.parse(require('node:fs').readFileSync(require.resolve(`${model.source.package}/package.json`), 'utf8'));
+  const json = JSON.parse(readFileSync(path.join(packageFolder(model.source.package)!, 'package.json'), 'utf8'));
   return String(json.version);
 }
 

@@ -5,17 +5,17 @@
  * original photo on the caller's side.
  */
 import type { AttributeAnswer } from '../models/profiles.js';
-import type { Attribute, Detection, FaceResult, RgbImage } from '../types.js';
+import type { Attribute, Detection, FaceResult } from '../types.js';
 import { bucketForAge } from './age-buckets.js';
 import { combineAge, combineGender } from './attributes/combine-predictions.js';
-import { detectWithPaddedRetry } from './detectors/padded-retry.js';
+import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type PhotoPixels } from './face-views.js';
-import type { AttributePrediction, AttributePredictor, DetectOptions, FaceDetector, LandmarkFinder } from './runner-types.js';
+import type { AttributePrediction, AttributePredictor, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
-  /** The detector chain: each runs only when the ones before found no face. */
-  detectors: { id: string; runner: FaceDetector }[];
+  /** The profile's detector chain: each link runs only when the ones before found no face. */
+  detector: DetectorChain;
   landmarks?: { id: string; runner: LandmarkFinder };
   /** Every attribute model of the profile, once each. */
   attributeModels: { id: string; runner: AttributePredictor }[];
@@ -44,15 +44,6 @@ function chooseAttributeModels(runners: LoadedRunners, wanted: readonly Attribut
     chosen.set(attribute, { models: answer.combine === 'alone' ? models.slice(0, 1) : models, combine: answer.combine });
   }
   return chosen;
-}
-
-/** The first detector of the chain that finds a face, with its faces (the first detector when none does). */
-async function detectWithChain(runners: LoadedRunners, image: RgbImage, options: DetectOptions): Promise<{ id: string; faces: Detection[] }> {
-  for (const { id, runner } of runners.detectors) {
-    const faces = await detectWithPaddedRetry(runner, image, options);
-    if (faces.length > 0) return { id, faces };
-  }
-  return { id: runners.detectors[0]!.id, faces: [] };
 }
 
 /** The pixels a face's longer side needs for every runner that crops it (unset: as many as the working photo has). */
@@ -87,7 +78,8 @@ const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? mo
 /** Finds the faces of a decoded photo and tells their gender and age. */
 export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
-  const { id: detectorId, faces } = await detectWithChain(runners, photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
+  const found = await runners.detector.detectWithLink(photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
+  const faces = found.faces;
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
   const predictions = await cropStages(runners, chosen, photo, faces);
@@ -110,6 +102,6 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
     faces: results,
     detectMs: detected - start,
     attributesMs: performance.now() - detected,
-    models: { detector: detectorId, age: modelIds(ageModels), gender: modelIds(genderModels) },
+    models: { detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id, age: modelIds(ageModels), gender: modelIds(genderModels) },
   };
 }

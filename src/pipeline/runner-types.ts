@@ -60,5 +60,12 @@ export interface AttributePredictor extends FaceCropper {
  */
 export type ModelOptions = Readonly<Record<string, string | number | boolean>>;
 
+/**
+ * What an import found out or was told about one model that its runner needs (e.g. an imported
+ * classifier's input format and how its outputs become answers): JSON data, checked by its kind
+ * at import and stored with the model in the manifest. It crosses to the worker threads.
+ */
+export type ModelSpec = { readonly [key: string]: unknown };
+
 /** Builds a runner around a session that was created from the converted model. */
-export type RunnerFactory<T> = (session: InferenceSession, options?: ModelOptions) => T;
+export type RunnerFactory<T> = (session: InferenceSession, options?: ModelOptions, spec?: ModelSpec) => T;

@@ -70,7 +70,7 @@ test('models list and verify report the store', async () => {
   assert.match(list.stdout, /faceapi-ssd-mobilenetv1 +detector +ok/);
   // Each network with an int8 version has a line for it (made or not yet).
   assert.match(list.stdout, /int8 +(ok|missing)$/m);
-  assert.match(list.stdout, /default +built-in +detectors faceapi-ssd-mobilenetv1; landmarks faceapi-landmarks-68; age faceapi-age-gender; gender faceapi-age-gender/);
+  assert.match(list.stdout, /default +built-in +detectors faceapi-ssd-mobilenetv1 > human-blazeface-back; landmarks faceapi-landmarks-68; age faceapi-age-gender; gender faceapi-age-gender/);
   const verify = await faceread(['models', 'verify']);
   assert.equal(verify.code, 0);
   assert.match(verify.stdout, /faceapi-age-gender +ok/);

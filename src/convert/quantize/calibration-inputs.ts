@@ -16,6 +16,7 @@ import { findModel, type ModelDefinition } from '../../models/registry.js';
 import { sourceFolder } from '../../models/store.js';
 import { DEFAULT_ANALYZE_OPTIONS } from '../../pipeline/analyze-options.js';
 import { analyzeFaces, type LoadedRunners } from '../../pipeline/analyze-photo.js';
+import { chainFromSpec, linksOf } from '../../pipeline/detectors/detector-chain.js';
 import type { AttributePredictor, FaceDetector, LandmarkFinder } from '../../pipeline/runner-types.js';
 import type { RgbImage } from '../../types.js';
 import type { Feeds } from './collect-ranges.js';
@@ -106,8 +107,10 @@ export async function recordCalibrationInputs(
   const tiny = await open(ids.tiny);
   const landmarks = await open(ids.landmarks);
   const attributes = await open(ids.attributes);
+  const ssd = (await detector.model.runner())(detector.session) as FaceDetector;
   const runners: LoadedRunners = {
-    detectors: [{ id: ids.detector, runner: (await detector.model.runner())(detector.session) as FaceDetector }],
+    // The default profile's first detector, with its border retry (the fallback is not calibrated).
+    detector: chainFromSpec(linksOf(ids.detector, 'retry'), () => ssd),
     landmarks: { id: ids.landmarks, runner: (await landmarks.model.runner())(landmarks.session) as LandmarkFinder },
     attributeModels: [{ id: ids.attributes, runner: (await attributes.model.runner())(attributes.session) as AttributePredictor }],
     answers: { age: { models: [ids.attributes], combine: 'alone' }, gender: { models: [ids.attributes], combine: 'alone' } },

@@ -84,6 +84,7 @@ function clampBox(box: Box, image: RgbImage): Box {
 export function blazefaceDetector(inputSize: number): RunnerFactory<FaceDetector> {
   const anchors = blazefaceAnchors(inputSize);
   return (session) => ({
+    inputSide: inputSize,
     async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
       const geometry = letterbox(image);
       const data = new Float32Array(inputSize * inputSize * 3);

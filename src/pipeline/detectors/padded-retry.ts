@@ -53,6 +53,28 @@ export function withBorder(image: RgbImage, border: number): RgbImage {
 }
 
 /**
+ * The second look alone, as a detector of its own (a link of a detector
+ * chain): `detector` on the photo inside each border in turn (fractions of
+ * its longer side), until one finds a face; boxes mapped back into the
+ * photo (clamped).
+ */
+export function borderRetryDetector(detector: FaceDetector, fractions: readonly number[] = RETRY_BORDER_FRACTIONS): FaceDetector {
+  return {
+    ...(detector.inputSide === undefined ? {} : { inputSide: detector.inputSide }),
+    async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
+      const factor = Math.ceil(Math.max(image.width, image.height) / RETRY_MAX_SIDE);
+      const small = shrinkByFactor(image, factor);
+      for (const fraction of fractions) {
+        const border = Math.round(Math.max(small.width, small.height) * fraction);
+        const found = unpad(await detector.detect(withBorder(small, border), options), border, small);
+        if (found.length > 0) return found.map((face) => scaleDetection(face, image.width / small.width, image.height / small.height, image));
+      }
+      return [];
+    },
+  };
+}
+
+/**
  * Detects; while nothing is found, detects again on the photo in each
  * border in turn and maps the boxes back (clamped to the photo).
  *
@@ -62,14 +84,7 @@ export function withBorder(image: RgbImage, border: number): RgbImage {
 export async function detectWithPaddedRetry(detector: FaceDetector, image: RgbImage, options: DetectOptions): Promise<Detection[]> {
   const faces = await detector.detect(image, options);
   if (faces.length > 0) return faces;
-  const factor = Math.ceil(Math.max(image.width, image.height) / RETRY_MAX_SIDE);
-  const small = shrinkByFactor(image, factor);
-  for (const fraction of RETRY_BORDER_FRACTIONS) {
-    const border = Math.round(Math.max(small.width, small.height) * fraction);
-    const found = unpad(await detector.detect(withBorder(small, border), options), border, small);
-    if (found.length > 0) return found.map((face) => scaleDetection(face, image.width / small.width, image.height / small.height, image));
-  }
-  return [];
+  return borderRetryDetector(detector).detect(image, options);
 }
 
 /** A detection in a shrunk copy's pixels, back in the photo's (clamped). */

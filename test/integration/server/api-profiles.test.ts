@@ -74,7 +74,7 @@ describe('two real profiles: default and fast', { timeout: 120_000 }, () => {
     assert.deepEqual(response.json(), {
       default: 'default',
       profiles: [
-        { name: 'default', models: { detector: SSD, detectors: [SSD], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } }, ready: true },
+        { name: 'default', models: { detector: SSD, detectors: [SSD, 'human-blazeface-back'], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } }, ready: true },
         { name: 'fast', models: { detector: TINY, detectors: [TINY], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } }, ready: true },
       ],
     });

@@ -46,7 +46,7 @@ describe('profiles made by imports', () => {
     assert.deepEqual(resolved.attributeModels.map((m) => [m.id, m.kind]), [['mine-age', 'levi-hassner-age'], ['faceapi-age-gender', 'faceapi-age-gender']]);
     assert.deepEqual(resolved.answers.age, { models: ['mine-age'], combine: 'alone' }, 'the imported model answers age alone, not averaged with face-api');
     assert.deepEqual(resolved.answers.gender, { models: ['faceapi-age-gender'], combine: 'alone' });
-    assert.deepEqual(resolved.detectors.map((d) => d.kind), ['faceapi-ssd-mobilenetv1']);
+    assert.deepEqual(resolved.detectors.map((d) => d.kind), ['faceapi-ssd-mobilenetv1', 'blazeface-back']);
     await assert.rejects(resolveStoredProfile('other', store.dir), /Unknown model profile "other". Should be one of: default, fast, accurate, mine/);
   });
 });
@@ -97,5 +97,54 @@ describe('saved profiles', () => {
     assert.equal(checkProfileName('opencv-classic'), 'opencv-classic');
     assert.throws(() => checkProfileName('Bad Name'), /kebab-case/);
     assert.throws(() => checkProfileName('default'), /other than the built-in profiles/);
+  });
+});
+
+describe('imported models whose spec says what they answer', () => {
+  const spec = (crop: 'box' | 'landmarks', answers: ('age' | 'gender')[]) => ({
+    input: { size: [64, 64], channels: 'rgb', mean: [0, 0, 0], scale: [1, 1, 1], layout: 'nchw', name: 'data', batch: null },
+    crop: { method: crop, margin: 1, square: true },
+    ...(answers.includes('gender') ? { gender: { output: 'out', from: 0, type: 'classes', labels: ['female', 'male'], activation: 'softmax' } } : {}),
+    ...(answers.includes('age') ? { age: { output: 'out', from: 2, type: 'years', scale: 100, offset: 0 } } : {}),
+  });
+  const classifier = (slot: string, s: ReturnType<typeof spec>) => ({ ...model(slot, 'classifier'), spec: s });
+
+  it('answer only what their spec reads, and their spec reaches the runner', async () => {
+    const store = tempStore();
+    const profile = await saveImport(store, 'mine', [classifier('gender', spec('box', ['gender']))], target);
+    assert.deepEqual(profile.attributes.gender, { models: ['mine-gender'], combine: 'alone' });
+    assert.deepEqual(profile.attributes.age, BUILT_IN_PROFILES.default!.attributes.age, 'age stays with the base profile');
+    const catalogue = await Catalogue.open(store);
+    assert.deepEqual(catalogue.provides('mine-gender'), ['gender']);
+    await assert.rejects(setProfile(store, 'mine', { attributes: { age: { models: ['mine-gender'], combine: 'alone' } } }), /"mine-gender" \(classifier\) does not predict age/);
+    const resolved = await resolveStoredProfile('mine', store.dir);
+    assert.deepEqual(resolved.attributeModels.find((m) => m.id === 'mine-gender')?.spec, spec('box', ['gender']));
+  });
+
+  it('that crop by landmarks need a landmark model or detectors that all find landmarks', async () => {
+    const store = tempStore();
+    await saveImport(store, 'aligned', [classifier('age-gender', spec('landmarks', ['age', 'gender']))], target);
+    await assert.rejects(
+      setProfile(store, 'aligned', { landmarks: null }),
+      /"aligned-age-gender" crops faces by their five landmarks, but the profile has no landmark model and its detectors faceapi-ssd-mobilenetv1, human-blazeface-back find none. Possible fixes: `faceread profiles set aligned --landmarks faceapi-landmarks-68`/,
+    );
+    // YuNet gives five landmarks with each face: its import drops the landmark model, and the profile stays valid.
+    const withYunet = await saveImport(store, 'aligned', [model('detector', 'yunet')], target);
+    assert.equal(withYunet.landmarks, undefined);
+    await assert.rejects(setProfile(store, 'aligned', { detectors: ['aligned-detector', 'faceapi-tiny-face-detector'] }), /its detector faceapi-tiny-face-detector finds none/);
+    // A box crop needs no landmarks anywhere.
+    await saveImport(store, 'boxed', [classifier('age', spec('box', ['age']))], target);
+    assert.ok(await setProfile(store, 'boxed', { landmarks: null }));
+  });
+
+  it('with a broken stored spec are reported with the command that imports them again', () => {
+    const store = tempStore();
+    const manifest = {
+      version: 1 as const,
+      models: {},
+      imported: { 'x-age': { file: 'x.onnx', sha256: 'x', kind: 'classifier', sources: [], converterVersion: 1, convertedAt: '', importedBy: 'import-onnx --kind classifier --spec s.json m.onnx --name x', spec: { input: {} } } },
+      profiles: { x: { detectors: ['faceapi-ssd-mobilenetv1'], attributes: { age: { models: ['x-age'], combine: 'alone' as const } } } },
+    };
+    assert.throws(() => Catalogue.of(store, manifest).profile('x'), /The stored spec of model x-age is broken: Expected gender, age or both .*Import it again: `faceread models import-onnx --kind classifier/);
   });
 });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js';
 import { analyzeFaces, type LoadedRunners } from '../../../src/pipeline/analyze-photo.js';
+import { detectorChain } from '../../../src/pipeline/detectors/detector-chain.js';
 import type { AttributePrediction, AttributePredictor, FaceDetector } from '../../../src/pipeline/runner-types.js';
 import type { Detection, RgbImage } from '../../../src/types.js';
 
@@ -25,7 +26,7 @@ function detector(faces: Detection[]) {
 const predictor = (answer: AttributePrediction): AttributePredictor => ({ cropSide: 0, predict: async (_image, faces) => faces.map(() => answer) });
 
 const runnersWith = (detectors: FaceDetector[], answers: LoadedRunners['answers']): LoadedRunners => ({
-  detectors: detectors.map((runner, i) => ({ id: `d${i}`, runner })),
+  detector: detectorChain(detectors.map((detector, i) => ({ id: `d${i}`, detector }))),
   attributeModels: [
     { id: 'young', runner: predictor({ ageYears: 20, gender: { label: 'female', probability: 0.9 } }) },
     { id: 'old', runner: predictor({ ageYears: 60, gender: { label: 'male', probability: 0.7 } }) },

@@ -21,7 +21,7 @@ describe('describeProfiles', () => {
     const described = await describeProfiles(['fast', 'default'], store);
     assert.deepEqual(described, [
       { name: 'fast', models: { detector: 'faceapi-tiny-face-detector', detectors: ['faceapi-tiny-face-detector'], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } } },
-      { name: 'default', models: { detector: 'faceapi-ssd-mobilenetv1', detectors: ['faceapi-ssd-mobilenetv1'], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } } },
+      { name: 'default', models: { detector: 'faceapi-ssd-mobilenetv1', detectors: ['faceapi-ssd-mobilenetv1', 'human-blazeface-back'], landmarks: 'faceapi-landmarks-68', attributes: ['faceapi-age-gender'], answers: { age: ['faceapi-age-gender'], gender: ['faceapi-age-gender'] } } },
     ]);
   });
 

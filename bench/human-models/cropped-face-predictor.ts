@@ -6,10 +6,10 @@
  * (faces are nearly symmetric; the network's errors on the two views are not).
  */
 import type { InferenceSession } from 'onnxruntime-node';
-import ort from '../../engine/ort.js';
-import type { Detection, RgbImage } from '../../types.js';
-import type { AttributePrediction, AttributePredictor, RunnerFactory } from '../runner-types.js';
-import { faceCropGeometry, writeFaceCrop, type CropWriteOptions } from './face-crop-geometry.js';
+import ort from '../../src/engine/ort.js';
+import type { Detection, RgbImage } from '../../src/types.js';
+import type { AttributePrediction, AttributePredictor, RunnerFactory } from '../../src/pipeline/runner-types.js';
+import { faceCropGeometry, writeFaceCrop, type CropWriteOptions } from '../../src/pipeline/attributes/face-crop-geometry.js';
 
 /** What one face's outputs say, before averaging views. */
 export interface RawAttributes {
