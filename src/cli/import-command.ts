@@ -20,7 +20,7 @@ import type { ImportedModelBytes } from '../models/imported-store.js';
 import { kindProvides, MODEL_KINDS, type ModelKind } from '../models/kinds.js';
 import type { ModelSpec } from '../pipeline/runner-types.js';
 import { DEFAULT_PROFILE, describeProfile } from '../models/profiles.js';
-import { checkProfileName, saveImport } from '../models/saved-profiles.js';
+import { checkProfileName, saveImport, setProfile } from '../models/saved-profiles.js';
 import { ModelStore, sha256 } from '../models/store.js';
 
 /** What a network given under each option of import-caffe / import-tf is. */
@@ -38,6 +38,11 @@ export interface ImportRequest {
 export const DEFAULT_IMPORT_NAME = 'opencv-classic';
 export const DEFAULT_ONNX_IMPORT_NAME = 'imported';
 
+/** `--detector-preprocessing`: how an imported res10 is fed (a profile option of its model, changeable later). */
+const preprocessingOption = () =>
+  new Option('--detector-preprocessing <how>', "res10 input: 'opencv' (OpenCV's sample; right) or 'classic-app' (the LearnOpenCV app's, to reproduce its numbers)")
+    .choices(['opencv', 'classic-app'])
+    .default('opencv');
 const NAME_HELP = 'profile to put the models into (for --models); an existing one keeps the roles not imported';
 const BASE_HELP = 'profile a new profile starts from';
 const INT8_HELP = "also make int8 versions (ranges measured on face-api's demo photos, some seconds); used with --precision int8";
@@ -83,6 +88,8 @@ const importCommandLine = (requests: readonly ImportRequest[], name: string) =>
 
 export interface ImportSettings {
   int8?: boolean;
+  /** How the imported res10 detector is fed: OpenCV's sample (default) or the LearnOpenCV app's. */
+  detectorPreprocessing?: 'opencv' | 'classic-app';
   /** The profile a new profile starts from. */
   base?: string;
 }
@@ -102,7 +109,11 @@ export async function runImportCommand(requests: readonly ImportRequest[], name:
     const int8 = await quantizeImported(converted);
     for (const model of converted) model.int8 = int8.get(model.slot);
   }
-  const profile = await saveImport(new ModelStore(storeDir), name, converted, { base: options.base ?? DEFAULT_PROFILE, importedBy: importCommandLine(requests, name) });
+  const store = new ModelStore(storeDir);
+  let profile = await saveImport(store, name, converted, { base: options.base ?? DEFAULT_PROFILE, importedBy: importCommandLine(requests, name) });
+  if (options.detectorPreprocessing === 'classic-app' && requests.some((r) => r.slot === 'detector')) {
+    profile = await setProfile(store, name, { options: { [`${name}-detector`]: { preprocess: 'classic-app' } } });
+  }
   for (const model of converted) {
     const int8 = model.int8 ? ` (int8: ${(model.int8.length / 1e6).toFixed(1)} MB)` : '';
     console.log(`${name}-${model.slot}: ${(model.bytes.length / 1e6).toFixed(1)} MB${int8} from ${model.sources.map((s) => s.path).join(' + ')}`);
@@ -236,9 +247,10 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .option('--name <profile>', NAME_HELP, DEFAULT_IMPORT_NAME)
     .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
     .option('--int8', INT8_HELP)
+    .addOption(preprocessingOption())
     .addOption(modelDirOption())
     .action(async (o) => {
-      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8, base: o.base });
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'caffe', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8, base: o.base, detectorPreprocessing: o.detectorPreprocessing });
     });
   models
     .command('import-tf')
@@ -249,8 +261,9 @@ export function registerImportCommands(models: Command, modelDirOption: () => Op
     .option('--name <profile>', NAME_HELP, DEFAULT_IMPORT_NAME)
     .option('--base <profile>', BASE_HELP, DEFAULT_PROFILE)
     .option('--int8', INT8_HELP)
+    .addOption(preprocessingOption())
     .addOption(modelDirOption())
     .action(async (o) => {
-      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8, base: o.base });
+      process.exitCode = await runImportCommand(requestsFrom(o, { detector: 'tensorflow', age: 'caffe', gender: 'caffe' }), o.name, o.modelDir, { int8: o.int8, base: o.base, detectorPreprocessing: o.detectorPreprocessing });
     });
 }

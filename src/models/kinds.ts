@@ -111,8 +111,14 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'opencv-res10-ssd',
     role: 'detector',
-    options: DETECTOR_OPTIONS,
     description: "OpenCV's res10 SSD face detector (300x300, Caffe or TensorFlow)",
+    options: {
+      ...DETECTOR_OPTIONS,
+      preprocess: {
+        description: "'opencv': OpenCV's sample (BGR, mean 104, 177, 123; right); 'classic-app': the LearnOpenCV app's (RGB planes, mean 104, 117, 123), to reproduce its numbers",
+        values: ['opencv', 'classic-app'],
+      },
+    },
     runner: async () => (await import('../pipeline/detectors/caffe-ssd.js')).createCaffeSsdDetector,
   },
   {

@@ -71,6 +71,24 @@ describe('the classic model set as one profile', { skip, timeout: 180_000 }, () 
     assert.match(analyze.stderr, /MODEL_UNAVAILABLE: .*classic-age\.onnx is missing/);
   });
 
+  it("feeds res10 the LearnOpenCV app's way when asked, as an option of the profile that can be changed back", async () => {
+    const tf = ['--detector', opencv('opencv_face_detector_uint8.pb'), opencv('opencv_face_detector.pbtxt')];
+    const imported = await faceread('models', 'import-tf', ...tf, '--name', 'app', '--detector-preprocessing', 'classic-app');
+    assert.equal(imported.code, 0, imported.stderr);
+    const shown = JSON.parse((await faceread('profiles', 'show', 'app')).stdout);
+    assert.deepEqual(shown.modelOptions, { 'app-detector': { preprocess: 'classic-app' } });
+    const photo = path.join(FACEAPI_SAMPLE_DIR, 'sample2.jpg');
+    const faces = async (profile: string) => JSON.parse((await faceread('analyze', photo, '--models', profile, '--format', 'ndjson', '--attributes', 'gender')).stdout.trim()).faces as { score: number }[];
+    const app = await faces('app');
+    assert.equal((await faceread('profiles', 'set', 'app', '--option', 'app-detector.preprocess=opencv')).code, 0);
+    const opencv = await faces('app');
+    assert.notDeepEqual(app.map((f) => f.score), opencv.map((f) => f.score), 'the two ways of feeding res10 give different scores');
+    assert.ok(app.length <= opencv.length, `the app's mean finds no more faces (${app.length} against ${opencv.length})`);
+    const bad = await faceread('profiles', 'set', 'app', '--option', 'app-detector.preprocess=rgb');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /option preprocess of app-detector should be one of: opencv, classic-app/);
+  });
+
   it('refuses a detector given without its weights file, saying what it needs', async () => {
     const { code, stderr } = await faceread('models', 'import-caffe', '--detector', opencv('deploy.prototxt'));
     assert.equal(code, 2);

@@ -78,7 +78,8 @@ export function ssdFaces(
  *   const detector = createCaffeSsdDetector(await ort.InferenceSession.create(onnx));
  *   const faces = await detector.detect(image, { minScore: 0.5, maxFaces: 20 });
  */
-export const createCaffeSsdDetector: RunnerFactory<FaceDetector> = (session) => caffeSsdDetectorWith(OPENCV_SAMPLE_PREPROCESS)(session);
+export const createCaffeSsdDetector: RunnerFactory<FaceDetector> = (session, options) =>
+  caffeSsdDetectorWith(options?.preprocess === 'classic-app' ? CLASSIC_APP_PREPROCESS : OPENCV_SAMPLE_PREPROCESS)(session);
 
 /**
  * The detector factory for a given input preprocessing (the classic app's, for its users).
