@@ -79,11 +79,11 @@ describe('the classic model set as one profile', { skip, timeout: 180_000 }, () 
     assert.deepEqual(shown.modelOptions, { 'app-detector': { preprocess: 'classic-app' } });
     const photo = path.join(FACEAPI_SAMPLE_DIR, 'sample2.jpg');
     const faces = async (profile: string) => JSON.parse((await faceread('analyze', photo, '--models', profile, '--format', 'ndjson', '--attributes', 'gender')).stdout.trim()).faces as { score: number }[];
-    const app = await faces('app');
+    const appWay = await faces('app');
     assert.equal((await faceread('profiles', 'set', 'app', '--option', 'app-detector.preprocess=opencv')).code, 0);
-    const opencv = await faces('app');
-    assert.notDeepEqual(app.map((f) => f.score), opencv.map((f) => f.score), 'the two ways of feeding res10 give different scores');
-    assert.ok(app.length <= opencv.length, `the app's mean finds no more faces (${app.length} against ${opencv.length})`);
+    const openCvWay = await faces('app');
+    assert.notDeepEqual(appWay.map((f) => f.score), openCvWay.map((f) => f.score), 'the two ways of feeding res10 give different scores');
+    assert.ok(appWay.length <= openCvWay.length, `the app's mean finds no more faces (${appWay.length} against ${openCvWay.length})`);
     const bad = await faceread('profiles', 'set', 'app', '--option', 'app-detector.preprocess=rgb');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /option preprocess of app-detector should be one of: opencv, classic-app/);
