@@ -45,18 +45,48 @@ export function faceRegion(box: Box, imageWidth: number, imageHeight: number): P
 }
 
 /**
- * The square a `width` x `height` region is padded into. Centred padding
- * puts `round(diff / 2)` after the region and the rest before it, as face-api's
- * `padToSquare` does; otherwise all padding goes after (right or bottom).
+ * The square a `width` x `height` region is padded into (its longer side
+ * unless `side` asks for more). Centred padding puts `round(diff / 2)` after
+ * the region and the rest before it, as face-api's `padToSquare` does;
+ * otherwise all padding goes after (right or bottom).
  *
  * @example
  *   squareLayout(40, 25, true); // { side: 40, padLeft: 0, padTop: 7 }
+ *   squareLayout(40, 25, true, 44); // { side: 44, padLeft: 2, padTop: 9 }
  */
-export function squareLayout(width: number, height: number, centred: boolean): SquareLayout {
-  const side = Math.max(width, height);
-  const diff = side - Math.min(width, height);
-  const before = centred ? diff - Math.round(diff / 2) : 0;
-  return { side, padLeft: width < height ? before : 0, padTop: height < width ? before : 0 };
+export function squareLayout(width: number, height: number, centred: boolean, side = Math.max(width, height)): SquareLayout {
+  const before = (length: number) => (centred ? side - length - Math.round((side - length) / 2) : 0);
+  return { side, padLeft: before(width), padTop: before(height) };
+}
+
+/** A square crop of the photo: the pixels read, and the square's side (larger than the region only where the photo is too small). */
+export interface PhotoSquare {
+  region: PixelRegion;
+  side: number;
+}
+
+/**
+ * A square of the photo itself around `box`: side `margin` times the box's
+ * longer side (rounded), centred on the box, then moved inside the photo
+ * where it would cross the border (the face stays off-centre rather than
+ * meeting black). Only along an axis where the photo is shorter than the
+ * square does the square keep black padding, split around the photo as
+ * face-api's centred padding is.
+ *
+ * @example
+ *   photoSquareRegion({ x: 10, y: 20, width: 30, height: 40 }, 640, 480, 1); // { region: { x: 5, y: 20, width: 40, height: 40 }, side: 40 }
+ *   photoSquareRegion({ x: 0, y: 0, width: 90, height: 100 }, 100, 100, 1.2); // { region: { x: 0, y: 0, width: 100, height: 100 }, side: 120 }
+ */
+export function photoSquareRegion(box: Box, imageWidth: number, imageHeight: number, margin: number): PhotoSquare {
+  const side = Math.max(1, Math.round(margin * Math.max(box.width, box.height)));
+  const axis = (centre: number, photoLength: number) => {
+    if (side >= photoLength) return { start: 0, length: photoLength };
+    const start = Math.round(centre - side / 2);
+    return { start: Math.min(Math.max(start, 0), photoLength - side), length: side };
+  };
+  const cols = axis(box.x + box.width / 2, imageWidth);
+  const rows = axis(box.y + box.height / 2, imageHeight);
+  return { region: { x: cols.start, y: rows.start, width: cols.length, height: rows.length }, side };
 }
 
 /** Per output coordinate: the two source indices (in region pixels, -1 for padding) and the blend weight. */
@@ -77,8 +107,8 @@ function sampleAxis(size: number, side: number, padBefore: number, regionLength:
 }
 
 /**
- * Writes `region` of `image`, padded to a square with zeros and resized to
- * `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
+ * Writes `region` of `image`, padded to a square with zeros (of `side`, by
+ * default the region's longer side) and resized to `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
  * Returns the square layout so callers can map model coordinates back.
  *
  * @example
@@ -92,8 +122,9 @@ export function writeSquareCrop(
   out: Float32Array,
   offset: number,
   centred: boolean,
+  side?: number,
 ): SquareLayout {
-  const layout = squareLayout(region.width, region.height, centred);
+  const layout = squareLayout(region.width, region.height, centred, side);
   if (layout.side === size) {
     copyUnscaled(image, region, layout, out, offset);
     return layout;
@@ -167,4 +198,25 @@ export function faceCropBatch(image: RgbImage, boxes: readonly Box[], size: numb
     return { region, layout: writeSquareCrop(image, region, size, data, i * faceLength, true) };
   });
   return { data, crops };
+}
+
+/**
+ * Copies the `size` x `size` NHWC crop at element `from` to element `to`
+ * with its columns reversed: the crop of the mirrored face, exactly (so a
+ * network's two views differ only by the flip, not by resampling).
+ *
+ * @example
+ *   writeMirrored(batch, 0, faces.length * 112 * 112 * 3, 112); // the first face's mirror image after all faces
+ */
+export function writeMirrored(data: Float32Array, from: number, to: number, size: number): void {
+  for (let row = 0; row < size; row++) {
+    const rowStart = row * size * 3;
+    for (let col = 0; col < size; col++) {
+      const source = from + rowStart + col * 3;
+      const target = to + rowStart + (size - 1 - col) * 3;
+      data[target] = data[source]!;
+      data[target + 1] = data[source + 1]!;
+      data[target + 2] = data[source + 2]!;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { faceRegion, squareLayout, writeSquareCrop } from '../../../src/image/crop.js';
+import { faceRegion, photoSquareRegion, squareLayout, writeMirrored, writeSquareCrop } from '../../../src/image/crop.js';
 import type { RgbImage } from '../../../src/types.js';
 
 test('faceRegion clips to the image and floors each of x, y, width, height', () => {
@@ -18,6 +18,66 @@ test('squareLayout pads the short side, the larger half after the region when ce
   assert.deepEqual(squareLayout(25, 40, true), { side: 40, padLeft: 7, padTop: 0 });
   assert.deepEqual(squareLayout(40, 25, false), { side: 40, padLeft: 0, padTop: 0 });
   assert.deepEqual(squareLayout(30, 30, true), { side: 30, padLeft: 0, padTop: 0 });
+});
+
+test('squareLayout into a larger square pads both axes, the larger half after', () => {
+  assert.deepEqual(squareLayout(40, 25, true, 44), { side: 44, padLeft: 2, padTop: 9 });
+  assert.deepEqual(squareLayout(40, 25, true, 45), { side: 45, padLeft: 2, padTop: 10 });
+  assert.deepEqual(squareLayout(40, 25, false, 44), { side: 44, padLeft: 0, padTop: 0 });
+});
+
+test('photoSquareRegion: a square of the box\'s longer side times the margin, centred on the box', () => {
+  const cases = [
+    // A portrait box widens to its height around its centre (x 25).
+    { box: { x: 10, y: 20, width: 30, height: 40 }, margin: 1, expected: { region: { x: 5, y: 20, width: 40, height: 40 }, side: 40 } },
+    // A landscape box grows rows; the start rounds (100.4 -> 100, 40.5 -> 41).
+    { box: { x: 100.4, y: 50, width: 60, height: 41 }, margin: 1, expected: { region: { x: 100, y: 41, width: 60, height: 60 }, side: 60 } },
+    // A margin grows the square about the same centre (side 50 * 1.1 = 55, centre 125 -> start 97.5 -> 98).
+    { box: { x: 100, y: 100, width: 50, height: 50 }, margin: 1.1, expected: { region: { x: 98, y: 98, width: 55, height: 55 }, side: 55 } },
+  ];
+  for (const { box, margin, expected } of cases) assert.deepEqual(photoSquareRegion(box, 640, 480, margin), expected, JSON.stringify(box));
+});
+
+test('photoSquareRegion at the border: moved inside the photo, padded only where the photo is too small', () => {
+  // Crossing the left and bottom borders: moved right and up, same side, no padding.
+  assert.deepEqual(photoSquareRegion({ x: 0, y: 400, width: 40, height: 80 }, 640, 480, 1), { region: { x: 0, y: 400, width: 80, height: 80 }, side: 80 });
+  assert.deepEqual(photoSquareRegion({ x: 600, y: 0, width: 40, height: 60 }, 640, 480, 1.5), { region: { x: 550, y: 0, width: 90, height: 90 }, side: 90 });
+  // A tall face in a narrow photo: all columns, black on both sides.
+  assert.deepEqual(photoSquareRegion({ x: 5, y: 10, width: 40, height: 80 }, 50, 200, 1), { region: { x: 0, y: 10, width: 50, height: 80 }, side: 80 });
+  // A box filling a tight crop with a margin: the whole photo, the square keeps its side (black all round).
+  assert.deepEqual(photoSquareRegion({ x: 0, y: 0, width: 100, height: 100 }, 100, 100, 1.2), { region: { x: 0, y: 0, width: 100, height: 100 }, side: 120 });
+});
+
+test('a photo square at the border reads photo pixels, and black only beyond a too-small photo', () => {
+  const image = gradient(6, 4);
+  // A box in the last column: its 2-pixel square (centred, it would start at x 5) moves left to end at the photo's edge.
+  const out = new Float32Array(2 * 2 * 3);
+  const { region, side } = photoSquareRegion({ x: 5, y: 1, width: 1, height: 2 }, 6, 4, 1);
+  assert.deepEqual(region, { x: 4, y: 1, width: 2, height: 2 });
+  writeSquareCrop(image, region, 2, out, 0, true, side);
+  assert.deepEqual([...out], [4, 1, 100, 5, 1, 100, 4, 2, 100, 5, 2, 100]);
+  // A 6-pixel square in a 4-row photo: one black row above, one below, at the crop's own size.
+  const tall = photoSquareRegion({ x: 0, y: 0, width: 6, height: 4 }, 6, 4, 1);
+  const big = new Float32Array(6 * 6 * 3).fill(7);
+  writeSquareCrop(image, tall.region, 6, big, 0, true, tall.side);
+  const row = (r: number) => [...big.subarray(r * 18, r * 18 + 18)];
+  assert.deepEqual(row(0), new Array(18).fill(0));
+  assert.deepEqual(row(1).slice(0, 6), [0, 0, 100, 1, 0, 100]);
+  assert.deepEqual(row(4).slice(15, 18), [5, 3, 100]);
+  assert.deepEqual(row(5), new Array(18).fill(0));
+});
+
+test('writeMirrored reverses the columns of a crop into another slot, rows and channels kept', () => {
+  const size = 3;
+  const length = size * size * 3;
+  const data = new Float32Array(2 + 2 * length);
+  for (let i = 0; i < length; i++) data[2 + i] = i;
+  writeMirrored(data, 2, 2 + length, size);
+  const pixel = (slot: number, row: number, col: number) => [...data.subarray(2 + slot * length + (row * size + col) * 3, 2 + slot * length + (row * size + col) * 3 + 3)];
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) assert.deepEqual(pixel(1, row, col), pixel(0, row, size - 1 - col), `row ${row} col ${col}`);
+  }
+  assert.deepEqual([...data.subarray(0, 2)], [0, 0], 'writes nothing before its slots');
 });
 
 /** A width x height image whose pixel (x, y) is (x, y, 100). */
