@@ -45,48 +45,60 @@ export function faceRegion(box: Box, imageWidth: number, imageHeight: number): P
 }
 
 /**
- * The square a `width` x `height` region is padded into (its longer side
- * unless `side` asks for more). Centred padding puts `round(diff / 2)` after
- * the region and the rest before it, as face-api's `padToSquare` does;
- * otherwise all padding goes after (right or bottom).
+ * The square a `width` x `height` region is padded into. Centred padding
+ * puts `round(diff / 2)` after the region and the rest before it, as face-api's
+ * `padToSquare` does; otherwise all padding goes after (right or bottom).
  *
  * @example
  *   squareLayout(40, 25, true); // { side: 40, padLeft: 0, padTop: 7 }
- *   squareLayout(40, 25, true, 44); // { side: 44, padLeft: 2, padTop: 9 }
  */
-export function squareLayout(width: number, height: number, centred: boolean, side = Math.max(width, height)): SquareLayout {
+export function squareLayout(width: number, height: number, centred: boolean): SquareLayout {
+  const side = Math.max(width, height);
   const before = (length: number) => (centred ? side - length - Math.round((side - length) / 2) : 0);
   return { side, padLeft: before(width), padTop: before(height) };
 }
 
-/** A square crop of the photo: the pixels read, and the square's side (larger than the region only where the photo is too small). */
+/** What a photo-square crop does where the square crosses the photo's border. */
+export const PHOTO_SQUARE_BORDERS = ['shift', 'black'] as const;
+export type PhotoSquareBorder = (typeof PHOTO_SQUARE_BORDERS)[number];
+
+/** A square crop of the photo: the pixels read, and where they sit in the square. */
 export interface PhotoSquare {
   region: PixelRegion;
-  side: number;
+  layout: SquareLayout;
 }
 
 /**
  * A square of the photo itself around `box`: side `margin` times the box's
- * longer side (rounded), centred on the box, then moved inside the photo
- * where it would cross the border (the face stays off-centre rather than
- * meeting black). Only along an axis where the photo is shorter than the
- * square does the square keep black padding, split around the photo as
- * face-api's centred padding is.
+ * longer side (rounded), centred on the box. Where it crosses the photo's
+ * border, `shift` moves it inside the photo (the face off-centre rather than
+ * beside black; only along an axis where the photo is shorter than the
+ * square does black remain, split around the photo as face-api's centred
+ * padding is), and `black` keeps it centred on the box with black beyond the
+ * photo, as if the photo had a black surround.
  *
  * @example
- *   photoSquareRegion({ x: 10, y: 20, width: 30, height: 40 }, 640, 480, 1); // { region: { x: 5, y: 20, width: 40, height: 40 }, side: 40 }
- *   photoSquareRegion({ x: 0, y: 0, width: 90, height: 100 }, 100, 100, 1.2); // { region: { x: 0, y: 0, width: 100, height: 100 }, side: 120 }
+ *   photoSquareRegion({ x: 10, y: 20, width: 30, height: 40 }, 640, 480, 1, 'shift'); // region { x: 5, y: 20, width: 40, height: 40 }, layout { side: 40, padLeft: 0, padTop: 0 }
+ *   photoSquareRegion({ x: 0, y: 10, width: 30, height: 40 }, 640, 480, 1, 'black'); // region { x: 0, y: 10, width: 35, height: 40 }, layout { side: 40, padLeft: 5, padTop: 0 }
  */
-export function photoSquareRegion(box: Box, imageWidth: number, imageHeight: number, margin: number): PhotoSquare {
+export function photoSquareRegion(box: Box, imageWidth: number, imageHeight: number, margin: number, border: PhotoSquareBorder): PhotoSquare {
   const side = Math.max(1, Math.round(margin * Math.max(box.width, box.height)));
   const axis = (centre: number, photoLength: number) => {
-    if (side >= photoLength) return { start: 0, length: photoLength };
-    const start = Math.round(centre - side / 2);
-    return { start: Math.min(Math.max(start, 0), photoLength - side), length: side };
+    const ideal = Math.round(centre - side / 2);
+    if (border === 'black') {
+      const start = Math.min(Math.max(ideal, 0), photoLength - 1);
+      const end = Math.max(Math.min(ideal + side, photoLength), start + 1);
+      return { start, length: end - start, padBefore: start - ideal };
+    }
+    if (side >= photoLength) return { start: 0, length: photoLength, padBefore: side - photoLength - Math.round((side - photoLength) / 2) };
+    return { start: Math.min(Math.max(ideal, 0), photoLength - side), length: side, padBefore: 0 };
   };
   const cols = axis(box.x + box.width / 2, imageWidth);
   const rows = axis(box.y + box.height / 2, imageHeight);
-  return { region: { x: cols.start, y: rows.start, width: cols.length, height: rows.length }, side };
+  return {
+    region: { x: cols.start, y: rows.start, width: cols.length, height: rows.length },
+    layout: { side, padLeft: cols.padBefore, padTop: rows.padBefore },
+  };
 }
 
 /** Per output coordinate: the two source indices (in region pixels, -1 for padding) and the blend weight. */
@@ -107,8 +119,8 @@ function sampleAxis(size: number, side: number, padBefore: number, regionLength:
 }
 
 /**
- * Writes `region` of `image`, padded to a square with zeros (of `side`, by
- * default the region's longer side) and resized to `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
+ * Writes `region` of `image`, padded to a square with zeros (as `centred`
+ * says, or as an explicit `layout` places it) and resized to `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
  * Returns the square layout so callers can map model coordinates back.
  *
  * @example
@@ -122,9 +134,8 @@ export function writeSquareCrop(
   out: Float32Array,
   offset: number,
   centred: boolean,
-  side?: number,
+  layout: SquareLayout = squareLayout(region.width, region.height, centred),
 ): SquareLayout {
-  const layout = squareLayout(region.width, region.height, centred, side);
   if (layout.side === size) {
     copyUnscaled(image, region, layout, out, offset);
     return layout;

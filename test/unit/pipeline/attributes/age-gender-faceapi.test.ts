@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InferenceSession } from 'onnxruntime-node';
 import ort from 'onnxruntime-node';
-import { ageGenderInput, averageViews, createFaceApiAgeGenderPredictor, faceBatch } from '../../../../src/pipeline/attributes/age-gender-faceapi.js';
+import { ageGenderInput, averageViews, createFaceApiAgeGenderPredictor, FACEAPI_AGE_GENDER_DEFAULTS, faceBatch } from '../../../../src/pipeline/attributes/age-gender-faceapi.js';
 import type { Detection, RgbImage } from '../../../../src/types.js';
 
 /** A width x height image whose pixel (x, y) is (x, y, 100 + (x * y) % 50): no two pixels alike, no symmetry. */
@@ -27,7 +27,7 @@ const slot = (tensor: { data: unknown }, i: number, size: number) => (tensor.dat
 test('the padded crop is face-api\'s crop, the same floats as faceBatch', () => {
   const image = gradient(40, 30);
   const faces = [face(3.5, 2.2, 10.4, 14), face(30, 20, 15, 15)];
-  const input = ageGenderInput(image, faces, 16, { crop: 'padded' });
+  const input = ageGenderInput(image, faces, 16, { crop: 'padded', mirror: false });
   assert.deepEqual(input.dims, [2, 16, 16, 3]);
   assert.deepEqual(input.data, faceBatch(image, faces, 16).data);
 });
@@ -35,20 +35,31 @@ test('the padded crop is face-api\'s crop, the same floats as faceBatch', () => 
 test('the photo-square crop reads the photo around the box: no black, pixels at their place', () => {
   const image = gradient(40, 30);
   // A 6 x 10 box centred at (10, 12): the square is columns 5..14, rows 7..16, cropped at its own size.
-  const input = ageGenderInput(image, [face(7, 7, 6, 10)], 10, { crop: 'photo-square' });
+  const input = ageGenderInput(image, [face(7, 7, 6, 10)], 10, { crop: 'photo-square', mirror: false });
   const crop = slot(input, 0, 10);
   assert.deepEqual([...crop.subarray(0, 3)], [5, 7, 100 + 35]);
   assert.deepEqual([...crop.subarray(crop.length - 3)], [14, 16, 100 + ((14 * 16) % 50)]);
   assert.ok(crop.every((v, i) => i % 3 !== 2 || v >= 100), 'no black pixel');
   // The padded crop of the same box has black columns where the photo square has the face's surroundings.
-  const padded = slot(ageGenderInput(image, [face(7, 7, 6, 10)], 10, { crop: 'padded' }), 0, 10);
+  const padded = slot(ageGenderInput(image, [face(7, 7, 6, 10)], 10, { crop: 'padded', mirror: false }), 0, 10);
   assert.equal(padded[2], 0);
+});
+
+test('at the photo\'s border the square moves inside (shift) or keeps black beyond it (black)', () => {
+  const image = gradient(40, 30);
+  // A 10 x 10 box at the left edge, centre (4, 12): the square would start at column -1.
+  const edge = [face(0, 7, 8, 10)];
+  const shifted = slot(ageGenderInput(image, edge, 10, { crop: 'photo-square', border: 'shift', mirror: false }), 0, 10);
+  const black = slot(ageGenderInput(image, edge, 10, { crop: 'photo-square', border: 'black', mirror: false }), 0, 10);
+  assert.deepEqual([...shifted.subarray(0, 3)], [0, 7, 100]);
+  assert.deepEqual([...black.subarray(0, 3)], [0, 0, 0]);
+  assert.deepEqual([...black.subarray(3, 6)], [...shifted.subarray(0, 3)], 'one column later: the photo\'s first column');
 });
 
 test('a margin widens the square about the same centre', () => {
   const image = gradient(40, 30);
   // Side round(1.2 * 10) = 12 around (10, 12): columns 4..15, rows 6..17.
-  const crop = slot(ageGenderInput(image, [face(7, 7, 6, 10)], 12, { crop: 'photo-square', margin: 1.2 }), 0, 12);
+  const crop = slot(ageGenderInput(image, [face(7, 7, 6, 10)], 12, { crop: 'photo-square', margin: 1.2, mirror: false }), 0, 12);
   assert.deepEqual([...crop.subarray(0, 2)], [4, 6]);
   assert.deepEqual([...crop.subarray(crop.length - 3, crop.length - 1)], [15, 17]);
 });
@@ -74,7 +85,7 @@ test('mirror: each face\'s second view, after all faces, is its crop flipped and
       // At the crop's own size no resampling happens: the flipped photo's crop of the flipped box is the same view.
       if (crop === 'photo-square' && faces[i]!.box.width === faces[i]!.box.height) {
         const box = f.box;
-        const ofFlipped = slot(ageGenderInput(mirroredPhoto, [face(40 - box.x - box.width, box.y, box.width, box.height)], size, { crop }), 0, size);
+        const ofFlipped = slot(ageGenderInput(mirroredPhoto, [face(40 - box.x - box.width, box.y, box.width, box.height)], size, { crop, mirror: false }), 0, size);
         assert.deepEqual(ofFlipped, mirrored);
       }
     });
@@ -135,11 +146,11 @@ test('the runner runs both views in one batch and answers their average', async 
   const image = gradient(300, 200);
   const faces = [face(20, 30, 100, 120), face(150, 10, 90, 90)];
   const seen: number[][] = [];
-  const single = await createFaceApiAgeGenderPredictor(fakeSession(seen), { crop: 'photo-square' }).predict(image, faces);
+  const single = await createFaceApiAgeGenderPredictor(fakeSession(seen), { crop: 'photo-square', mirror: false }).predict(image, faces);
   const both = await createFaceApiAgeGenderPredictor(fakeSession(seen), { crop: 'photo-square', mirror: true }).predict(image, faces);
   assert.deepEqual(seen, [[2, 112, 112, 3], [4, 112, 112, 3]]);
   // Mirrored, the left half is the right half: the fake's age reads the crop's mean red over both views.
-  const input = ageGenderInput(image, faces, 112, { crop: 'photo-square' });
+  const input = ageGenderInput(image, faces, 112, { crop: 'photo-square', mirror: false });
   faces.forEach((_, i) => {
     const crop = slot(input, i, 112);
     let red = 0;
@@ -153,12 +164,26 @@ test('the runner runs both views in one batch and answers their average', async 
     assert.ok(Math.abs(p.gender!.probability - 0.5) < 1e-6, `face ${i}: ${JSON.stringify(p)}`);
   }
   assert.equal(createFaceApiAgeGenderPredictor(fakeSession(seen), { crop: 'photo-square', margin: 1.1 }).cropSide, 102);
-  assert.equal(createFaceApiAgeGenderPredictor(fakeSession(seen)).cropSide, 112, 'callable with the session alone');
+});
+
+test('callable with the session alone: the defaults (photo square, mirrored)', async () => {
+  const seen: number[][] = [];
+  const predictor = createFaceApiAgeGenderPredictor(fakeSession(seen));
+  assert.deepEqual(FACEAPI_AGE_GENDER_DEFAULTS, { crop: 'photo-square', margin: 1, border: 'shift', mirror: true });
+  assert.equal(predictor.cropSide, 112);
+  const faces = [face(20, 30, 100, 120)];
+  const [answer] = await predictor.predict(gradient(300, 200), faces);
+  assert.deepEqual(seen, [[2, 112, 112, 3]]);
+  const [explicit] = await createFaceApiAgeGenderPredictor(fakeSession([]), { crop: 'photo-square', margin: 1, border: 'shift', mirror: true }).predict(gradient(300, 200), faces);
+  const [padded] = await createFaceApiAgeGenderPredictor(fakeSession([]), { crop: 'padded', mirror: true }).predict(gradient(300, 200), faces);
+  assert.deepEqual(answer, explicit);
+  assert.notDeepEqual(answer, padded);
 });
 
 test('options are checked with messages naming what is allowed', () => {
   const session = fakeSession([]);
   assert.throws(() => createFaceApiAgeGenderPredictor(session, { crop: 'tight' as never }), /Expected crop to be one of: padded, photo-square but received tight/);
-  assert.throws(() => createFaceApiAgeGenderPredictor(session, { crop: 'photo-square', margin: 0.8 }), /Expected a number between 1 and 2 for margin but received 0.8/);
+  assert.throws(() => createFaceApiAgeGenderPredictor(session, { crop: 'photo-square', margin: 0.8 }), /Expected a number between 1 and 1.5 for margin but received 0.8/);
   assert.throws(() => createFaceApiAgeGenderPredictor(session, { crop: 'padded', margin: 1.2 }), /Expected margin 1 with the padded crop/);
+  assert.throws(() => createFaceApiAgeGenderPredictor(session, { border: 'mirror' as never }), /Expected border to be one of: shift, black but received mirror/);
 });
