@@ -6,6 +6,9 @@
  * the region is clipped to the image and floored, the padding goes to the
  * end (or is split, the larger half at the end, when centred), and the
  * resize is TF's legacy bilinear (no corner alignment, no half-pixel centres).
+ * The same resize serves the other square crops fed to face-api's networks
+ * (`photoSquareRegion`: a square of the photo around a face) and their
+ * mirror images (`writeMirrored`).
  */
 import type { Box, RgbImage } from '../types.js';
 
@@ -120,7 +123,8 @@ function sampleAxis(size: number, side: number, padBefore: number, regionLength:
 
 /**
  * Writes `region` of `image`, padded to a square with zeros (as `centred`
- * says, or as an explicit `layout` places it) and resized to `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
+ * says, or where an explicit `layout` places it) and resized to `size` x
+ * `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
  * Returns the square layout so callers can map model coordinates back.
  *
  * @example
