@@ -46,8 +46,13 @@ export interface FaceApiAgeGenderOptions {
  */
 export const FACEAPI_AGE_GENDER_DEFAULTS: Readonly<Required<FaceApiAgeGenderOptions>> = Object.freeze({ crop: 'photo-square', margin: 1, border: 'shift', mirror: true });
 
+/** Checks options that may come from a profile document (plain JSON values), naming what is allowed. */
 function checkedOptions(options: FaceApiAgeGenderOptions): Required<FaceApiAgeGenderOptions> {
+  const unknown = Object.keys(options).filter((key) => !(key in FACEAPI_AGE_GENDER_DEFAULTS));
+  if (unknown.length > 0) throw new RangeError(`Expected age/gender options among: ${Object.keys(FACEAPI_AGE_GENDER_DEFAULTS).join(', ')} but received ${unknown.join(', ')}`);
   const settings = { ...FACEAPI_AGE_GENDER_DEFAULTS, ...options };
+  if (typeof settings.mirror !== 'boolean') throw new TypeError(`Expected boolean for mirror but received ${String(settings.mirror)} of type ${typeof settings.mirror}`);
+  if (typeof settings.margin !== 'number') throw new TypeError(`Expected number for margin but received ${String(settings.margin)} of type ${typeof settings.margin}`);
   if (!FACEAPI_CROPS.includes(settings.crop)) throw new RangeError(`Expected crop to be one of: ${FACEAPI_CROPS.join(', ')} but received ${String(settings.crop)}`);
   if (!(settings.margin >= 1 && settings.margin <= 1.5)) throw new RangeError(`Expected a number between 1 and 1.5 for margin but received ${String(settings.margin)}`);
   if (!PHOTO_SQUARE_BORDERS.includes(settings.border)) throw new RangeError(`Expected border to be one of: ${PHOTO_SQUARE_BORDERS.join(', ')} but received ${String(settings.border)}`);

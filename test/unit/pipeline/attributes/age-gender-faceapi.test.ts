@@ -186,4 +186,8 @@ test('options are checked with messages naming what is allowed', () => {
   assert.throws(() => createFaceApiAgeGenderPredictor(session, { crop: 'photo-square', margin: 0.8 }), /Expected a number between 1 and 1.5 for margin but received 0.8/);
   assert.throws(() => createFaceApiAgeGenderPredictor(session, { crop: 'padded', margin: 1.2 }), /Expected margin 1 with the padded crop/);
   assert.throws(() => createFaceApiAgeGenderPredictor(session, { border: 'mirror' as never }), /Expected border to be one of: shift, black but received mirror/);
+  // As a profile document might give them.
+  assert.throws(() => createFaceApiAgeGenderPredictor(session, { mirror: 'true' as never }), /Expected boolean for mirror but received true of type string/);
+  assert.throws(() => createFaceApiAgeGenderPredictor(session, { margin: '1.1' as never }), /Expected number for margin but received 1.1 of type string/);
+  assert.throws(() => createFaceApiAgeGenderPredictor(session, { flip: true } as never), /Expected age\/gender options among: crop, margin, border, mirror but received flip/);
 });
