@@ -21,6 +21,7 @@ import { centroid, pickLabelledFace } from '../src/eval/pick-face.js';
 import { selectSplit, spreadSubset, type SplitName } from '../src/eval/split.js';
 import { decodeImage } from '../src/image/decode.js';
 import { resolveStoredProfile } from '../src/models/prepare.js';
+import { createFaceApiAgeGenderPredictor, type FaceApiAgeGenderOptions } from '../src/pipeline/attributes/age-gender-faceapi.js';
 import { croppedFacePredictor, type CroppedModelSpec, type CropSettings } from './human-models/cropped-face-predictor.js';
 import { FACERES_SPEC, GEAR_SPEC, GENDER_NET_SPEC, SSRNET_AGE_SPEC, SSRNET_GENDER_SPEC } from './human-models/specs.js';
 import type { AttributePredictor, FaceDetector } from '../src/pipeline/runner-types.js';
@@ -84,11 +85,19 @@ const MODELS: { id: string; file: string; spec: CroppedModelSpec; channels: numb
   { id: 'ssrnet-age-unit', file: 'age.json', spec: { ...SSRNET_AGE_SPEC, crop: { scale: (v) => v / 255 } }, channels: 3 },
 ];
 
-/** face-api's own age/gender net through its registry runner (its crop is the box itself, no settings). */
-async function faceApiPredictor(): Promise<AttributePredictor> {
+/** face-api's own age/gender net on the stored default profile's file, with the given crop options. */
+async function faceApiPredictor(options: FaceApiAgeGenderOptions): Promise<AttributePredictor> {
   const stored = await resolveStoredProfile('default');
-  return (await loadRunner(stored.attributeModels[0]!, 'attributes', ONE_THREAD)).runner;
+  return createFaceApiAgeGenderPredictor(await createSession(stored.attributeModels[0]!.path, 1), options);
 }
+
+/** face-api's net with each crop, alone and mirror-averaged (the keys name them explicitly: the runner's defaults may change). */
+const FACEAPI_VARIANTS: { key: string; options: FaceApiAgeGenderOptions }[] = [
+  { key: 'faceapi|box', options: { crop: 'padded', mirror: false } },
+  { key: 'faceapi|box|mirror', options: { crop: 'padded', mirror: true } },
+  { key: 'faceapi|square', options: { crop: 'photo-square', mirror: false } },
+  { key: 'faceapi|square|mirror', options: { crop: 'photo-square', mirror: true } },
+];
 
 async function onnxFor(file: string, size: number, channels: number): Promise<string> {
   const target = path.join(CACHE, file.replace('.json', '.onnx'));
@@ -109,20 +118,21 @@ async function main() {
   console.log(`${tag}: found ${found}/${faces.length}`);
   const variants: CropSettings[] = [];
   for (const margin of [1.0, 1.2, 1.4, 1.6]) for (const align of [false, true]) variants.push({ margin, align, flip: false });
-  const faceApiKey = 'faceapi|box';
-  if ((!filter || faceApiKey.includes(filter)) && !preds[faceApiKey]) {
-    const predictor = await faceApiPredictor();
-    const values: Raw[] = [];
-    for (const f of faces) {
-      if (!f.face) { values.push(null); continue; }
-      const { image } = await loadPhoto(byName.get(f.name)!);
-      const [p] = await predictor.predict(image, [f.face]);
-      values.push({ age: p!.ageYears!, male: p!.gender!.label === 'male' ? p!.gender!.probability : 1 - p!.gender!.probability });
+  for (const { key: faceApiKey, options } of FACEAPI_VARIANTS) {
+    if ((!filter || faceApiKey.includes(filter)) && !preds[faceApiKey]) {
+      const predictor = await faceApiPredictor(options);
+      const values: Raw[] = [];
+      for (const f of faces) {
+        if (!f.face) { values.push(null); continue; }
+        const { image } = await loadPhoto(byName.get(f.name)!);
+        const [p] = await predictor.predict(image, [f.face]);
+        values.push({ age: p!.ageYears!, male: p!.gender!.label === 'male' ? p!.gender!.probability : 1 - p!.gender!.probability });
+      }
+      preds[faceApiKey] = values;
+      await writeFile(predsFile, JSON.stringify(preds));
     }
-    preds[faceApiKey] = values;
-    await writeFile(predsFile, JSON.stringify(preds));
+    if (preds[faceApiKey]) report(faceApiKey, preds[faceApiKey]!, faces);
   }
-  if (preds[faceApiKey]) report(faceApiKey, preds[faceApiKey]!, faces);
   for (const model of MODELS) {
     const session = await ort.InferenceSession.create(await onnxFor(model.file, model.spec.size, model.channels), { intraOpNumThreads: 1 });
     for (const settings of [...variants, { margin: 1.2, align: true, flip: true }, { margin: 1.4, align: true, flip: true }]) {

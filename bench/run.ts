@@ -2,12 +2,15 @@
  * `npm run bench`: FaceRead (library) against @vladmandic/face-api on
  * tfjs-backend-wasm, side by side in one run on the six sample photos.
  * Prints a table and writes bench/results/bench-<time>.json.
- *   npm run bench -- [--rounds 3] [--peer-rounds 2]
+ * Also the age/gender stage alone per crop, with and without mirror
+ * averaging (bench/attribute-views.ts).
+ *   npm run bench -- [--rounds 3] [--peer-rounds 2] [--view-rounds 10]
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { AttributeViewsResult } from './attribute-views.js';
 import { percentile, runChild } from './child-json.js';
 
 interface ProbeResult {
@@ -19,7 +22,7 @@ interface ProbeResult {
 interface PeerResult { readyMs: number; firstResultMs: number; decodeMs: number[]; analysisMs: number[]; faces: number[]; photos: number; wallMs: number; maxRssMB: number }
 interface FirstResult { readyMs: number; firstResultMs: number; faces: number }
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, 'peer-rounds': { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, 'peer-rounds': { type: 'string', default: '2' }, 'view-rounds': { type: 'string', default: '10' } } });
 const CONFIGS = [
   { pool: 1, threads: 1 },
   { pool: 1, threads: 2 },
@@ -46,6 +49,8 @@ for (const c of CONFIGS) {
   console.log(`measuring FaceRead pool ${c.pool} x ${c.threads} thread(s)...`);
   configs.push(await runChild<ProbeResult>('./faceread-probe.js', ['--pool', String(c.pool), '--threads', String(c.threads), '--rounds', values.rounds!]));
 }
+console.log('measuring the age/gender stage by crop, with and without mirror averaging...');
+const views = await runChild<AttributeViewsResult>('./attribute-views.js', ['--rounds', values['view-rounds']!]);
 console.log('measuring face-api (tfjs wasm), one process then two at once...');
 const peer = await runChild<PeerResult>('./peer-faceapi.js', ['--rounds', values['peer-rounds']!]);
 const peerPair = await Promise.all([0, 1].map(() => runChild<PeerResult>('./peer-faceapi.js', ['--rounds', values['peer-rounds']!])));
@@ -62,6 +67,17 @@ for (const r of configs) {
 const peerTotal = peer.analysisMs.map((a, i) => a + peer.decodeMs[i]!);
 console.log(`| face-api tfjs-wasm | ${p50p95(peer.decodeMs)} | - | - | ${p50p95(peer.analysisMs)} | ${p50p95(peerTotal)} | ${fmt(peerPairPhotosPerSecond)} (2 processes) | ${fmt(peer.maxRssMB, 0)} |`);
 
+const faceCount = views.faces.reduce((a, b) => a + b, 0);
+const oneThreadAnalysis = percentile(configs[0]!.sequential.map((s) => s.timings.detect + s.timings.attributes), 50);
+const padded = percentile(views.msPerPhoto.padded!, 50);
+console.log(`\nAge/gender stage alone, per photo (ms, p50 / p95; ${faceCount} faces in ${views.faces.length} photos, 1 thread, variants in turn):`);
+console.log('| crop | ms a photo | against padded | share of the analysis (pool 1 x 1 thr, p50) |');
+console.log('| --- | --- | --- | --- |');
+for (const [name, ms] of Object.entries(views.msPerPhoto)) {
+  const p50 = percentile(ms, 50);
+  console.log(`| ${name} | ${p50p95(ms)} | ${fmt(p50 / padded, 2)}x | ${fmt((100 * p50) / oneThreadAnalysis)}% of ${fmt(oneThreadAnalysis)} ms |`);
+}
+
 const bestLatency = Math.min(...configs.map((r) => percentile(r.sequential.map((s) => s.wallMs), 50)));
 const bestAnalysis = Math.min(...configs.map((r) => percentile(r.sequential.map((s) => s.timings.detect + s.timings.attributes), 50)));
 const bestThroughput = Math.max(...configs.map((r) => r.throughput.photosPerSecond));
@@ -77,5 +93,5 @@ console.log(`face-api: ready ${fmt(peer.readyMs)} ms, first result ${fmt(peer.fi
 const outDir = new URL('../../bench/results/', import.meta.url);
 await mkdir(outDir, { recursive: true });
 const file = new URL(`bench-${started.toISOString().replace(/[:.]/g, '-')}.json`, outDir);
-await writeFile(file, JSON.stringify({ date: started.toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, start, configs, peer, peerPair, peerPairPhotosPerSecond }, null, 2));
+await writeFile(file, JSON.stringify({ date: started.toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, start, configs, views, peer, peerPair, peerPairPhotosPerSecond }, null, 2));
 console.log(`\nwrote ${file.pathname}`);

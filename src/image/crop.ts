@@ -6,6 +6,9 @@
  * the region is clipped to the image and floored, the padding goes to the
  * end (or is split, the larger half at the end, when centred), and the
  * resize is TF's legacy bilinear (no corner alignment, no half-pixel centres).
+ * The same resize serves the other square crops fed to face-api's networks
+ * (`photoSquareRegion`: a square of the photo around a face) and their
+ * mirror images (`writeMirrored`).
  */
 import type { Box, RgbImage } from '../types.js';
 
@@ -54,9 +57,51 @@ export function faceRegion(box: Box, imageWidth: number, imageHeight: number): P
  */
 export function squareLayout(width: number, height: number, centred: boolean): SquareLayout {
   const side = Math.max(width, height);
-  const diff = side - Math.min(width, height);
-  const before = centred ? diff - Math.round(diff / 2) : 0;
-  return { side, padLeft: width < height ? before : 0, padTop: height < width ? before : 0 };
+  const before = (length: number) => (centred ? side - length - Math.round((side - length) / 2) : 0);
+  return { side, padLeft: before(width), padTop: before(height) };
+}
+
+/** What a photo-square crop does where the square crosses the photo's border. */
+export const PHOTO_SQUARE_BORDERS = ['shift', 'black'] as const;
+export type PhotoSquareBorder = (typeof PHOTO_SQUARE_BORDERS)[number];
+
+/** A square crop of the photo: the pixels read, and where they sit in the square. */
+export interface PhotoSquare {
+  region: PixelRegion;
+  layout: SquareLayout;
+}
+
+/**
+ * A square of the photo itself around `box`: side `margin` times the box's
+ * longer side (rounded), centred on the box. Where it crosses the photo's
+ * border, `shift` moves it inside the photo (the face off-centre rather than
+ * beside black; only along an axis where the photo is shorter than the
+ * square does black remain, split around the photo as face-api's centred
+ * padding is), and `black` keeps it centred on the box with black beyond the
+ * photo, as if the photo had a black surround.
+ *
+ * @example
+ *   photoSquareRegion({ x: 10, y: 20, width: 30, height: 40 }, 640, 480, 1, 'shift'); // region { x: 5, y: 20, width: 40, height: 40 }, layout { side: 40, padLeft: 0, padTop: 0 }
+ *   photoSquareRegion({ x: 0, y: 10, width: 30, height: 40 }, 640, 480, 1, 'black'); // region { x: 0, y: 10, width: 35, height: 40 }, layout { side: 40, padLeft: 5, padTop: 0 }
+ */
+export function photoSquareRegion(box: Box, imageWidth: number, imageHeight: number, margin: number, border: PhotoSquareBorder): PhotoSquare {
+  const side = Math.max(1, Math.round(margin * Math.max(box.width, box.height)));
+  const axis = (centre: number, photoLength: number) => {
+    const ideal = Math.round(centre - side / 2);
+    if (border === 'black') {
+      const start = Math.min(Math.max(ideal, 0), photoLength - 1);
+      const end = Math.max(Math.min(ideal + side, photoLength), start + 1);
+      return { start, length: end - start, padBefore: start - ideal };
+    }
+    if (side >= photoLength) return { start: 0, length: photoLength, padBefore: side - photoLength - Math.round((side - photoLength) / 2) };
+    return { start: Math.min(Math.max(ideal, 0), photoLength - side), length: side, padBefore: 0 };
+  };
+  const cols = axis(box.x + box.width / 2, imageWidth);
+  const rows = axis(box.y + box.height / 2, imageHeight);
+  return {
+    region: { x: cols.start, y: rows.start, width: cols.length, height: rows.length },
+    layout: { side, padLeft: cols.padBefore, padTop: rows.padBefore },
+  };
 }
 
 /** Per output coordinate: the two source indices (in region pixels, -1 for padding) and the blend weight. */
@@ -77,8 +122,9 @@ function sampleAxis(size: number, side: number, padBefore: number, regionLength:
 }
 
 /**
- * Writes `region` of `image`, padded to a square with zeros and resized to
- * `size` x `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
+ * Writes `region` of `image`, padded to a square with zeros (as `centred`
+ * says, or where an explicit `layout` places it) and resized to `size` x
+ * `size`, into `out` at element `offset` (NHWC, RGB, 0..255 floats).
  * Returns the square layout so callers can map model coordinates back.
  *
  * @example
@@ -92,8 +138,8 @@ export function writeSquareCrop(
   out: Float32Array,
   offset: number,
   centred: boolean,
+  layout: SquareLayout = squareLayout(region.width, region.height, centred),
 ): SquareLayout {
-  const layout = squareLayout(region.width, region.height, centred);
   if (layout.side === size) {
     copyUnscaled(image, region, layout, out, offset);
     return layout;
@@ -167,4 +213,25 @@ export function faceCropBatch(image: RgbImage, boxes: readonly Box[], size: numb
     return { region, layout: writeSquareCrop(image, region, size, data, i * faceLength, true) };
   });
   return { data, crops };
+}
+
+/**
+ * Copies the `size` x `size` NHWC crop at element `from` to element `to`
+ * with its columns reversed: the crop of the mirrored face, exactly (so a
+ * network's two views differ only by the flip, not by resampling).
+ *
+ * @example
+ *   writeMirrored(batch, 0, faces.length * 112 * 112 * 3, 112); // the first face's mirror image after all faces
+ */
+export function writeMirrored(data: Float32Array, from: number, to: number, size: number): void {
+  for (let row = 0; row < size; row++) {
+    const rowStart = row * size * 3;
+    for (let col = 0; col < size; col++) {
+      const source = from + rowStart + col * 3;
+      const target = to + rowStart + (size - 1 - col) * 3;
+      data[target] = data[source]!;
+      data[target + 1] = data[source + 1]!;
+      data[target + 2] = data[source + 2]!;
+    }
+  }
 }

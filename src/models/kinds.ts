@@ -93,6 +93,14 @@ export interface AttributeKind extends KindBase {
 
 export type ModelKind = DetectorKind | LandmarkKind | AttributeKind;
 
+/** The face-api age/gender runner's settings (src/pipeline/attributes/age-gender-faceapi.ts), chosen on dev. */
+const FACEAPI_AGE_GENDER_OPTIONS: Readonly<Record<string, KindOption>> = {
+  crop: { description: "'photo-square' (a square of the photo, side the box's longer side; default) or 'padded' (face-api's: the box padded with black)", values: ['photo-square', 'padded'] },
+  margin: { description: "photo-square's side as a multiple of the box's longer side (default 1)", range: [1, 1.5] },
+  border: { description: "photo-square at the photo's edge: 'shift' inside (default) or 'black' beyond", values: ['shift', 'black'] },
+  mirror: { description: 'also run each face mirrored and average the two answers (default true)', values: [true, false] },
+};
+
 export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'faceapi-ssd-mobilenetv1',
@@ -169,6 +177,7 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'faceapi-age-gender',
     role: 'attributes',
+    options: FACEAPI_AGE_GENDER_OPTIONS,
     provides: ['age', 'gender'],
     description: "face-api's age and gender network (112x112 face crops)",
     runner: async () => (await import('../pipeline/attributes/age-gender-faceapi.js')).createFaceApiAgeGenderPredictor,
@@ -176,6 +185,7 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   {
     id: 'faceapi-age-gender-calibrated',
     role: 'attributes',
+    // No crop options: its calibration was fitted on the default crop (photo square, mirrored).
     provides: ['age', 'gender'],
     description: "face-api's age and gender network with an 80% age range and a calibrated gender probability",
     runner: async () => (await import('../pipeline/attributes/faceapi-age-gender-calibrated.js')).createCalibratedFaceApiAgeGenderPredictor,

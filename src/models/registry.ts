@@ -63,7 +63,7 @@ const FACE_API = '@vladmandic/face-api';
  * int8 settings, chosen with bench/int8-study.ts on held-out photo variants: p99.999 ranges were
  * closest to float32 on every network. Defaults (`auto`) from `npm run bench:precision` and
  * `faceread eval` on dev (docs/accuracy.md, 2026-12-02): int8 only where it is faster and the
- * accuracy guard held on every dev set. Today that is nowhere, so `auto` is float32 throughout.
+ * accuracy guard held on every dev set. Today that is the SSD detector only.
  */
 const INT8 = {
   ssd: {
@@ -74,9 +74,12 @@ const INT8 = {
     correctBias: [0, 1, 2, 3, 4, 5].map((i) => `Prediction/BoxPredictor_${i}/node`),
     // Each head's channels are 5 per anchor (ty, tx, th, tw, face logit): weigh by that anchor's face probability.
     correctBiasWeighting: { groupSize: 5, scoreChannel: 4, minProbability: 0.5, prior: 5 },
-    // 2.5-2.9x faster, WIDER AP50 50.9% -> 51.5%, UTKFace within the guard; but on All-Age-Faces
-    // the crops of its boxes move face-api's age MAE 6.96 -> 7.30 and gender 88.4% -> 87.7%.
-    isDefault: false,
+    // 2.5-2.9x faster. With face-api's own (padded) crop its ~1% narrower boxes moved All-Age-Faces'
+    // age MAE 6.96 -> 7.30 and gender 88.4% -> 87.7%, failing the guard.
+    // With the photo-square, mirrored age/gender crop (the default since 2026-12-02) it holds the guard
+    // on all three dev sets (docs/accuracy.md, int8): UTKFace 85.8% -> 87.5% / MAE 5.04 -> 4.93, AAF
+    // 89.6% -> 89.3% / 6.89 -> 6.95, WIDER AP50 50.9% -> 51.5%.
+    isDefault: true,
   },
   ageGender: {
     calibration: 'faceapi-age-gender',

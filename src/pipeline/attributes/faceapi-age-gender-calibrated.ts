@@ -1,11 +1,13 @@
 /**
  * face-api's age/gender net with a calibration fitted on the `dev` half of
- * UTKFace and All-Age-Faces (bench/eval-study.ts, AGE_MAP=0; figures in
- * docs/accuracy.md): the years are kept (a fitted age map lowered the error
- * on All-Age-Faces but raised it on UTKFace, so it was dropped), the range
- * holds the 10th to 90th percentile of dev's errors for that age, and the
- * male probability is Platt-scaled. The table is a handful of numbers
- * fitted on research-licensed data (see the licence note in the doc).
+ * UTKFace and All-Age-Faces (bench/eval-models.ts, then bench/eval-study.ts
+ * 'faceapi|square|mirror' with AGE_MAP=0; figures in docs/accuracy.md): the
+ * years are kept (a fitted age map lowered the error on All-Age-Faces but
+ * raised it on UTKFace, so it was dropped), the range holds the 10th to 90th
+ * percentile of dev's errors for that age, and the male probability is
+ * Platt-scaled. Fitted for the runner's default crop (photo square, mirror
+ * averaged); a different crop needs a refit. The table is a handful of
+ * numbers fitted on research-licensed data (see the licence note in the doc).
  */
 import type { AttributePredictor, RunnerFactory } from '../runner-types.js';
 import { calibratedPredictor, type AttributeCalibration } from './attribute-calibration.js';
@@ -13,13 +15,13 @@ import { createFaceApiAgeGenderPredictor } from './age-gender-faceapi.js';
 
 export const FACEAPI_AGE_GENDER_CALIBRATION: AttributeCalibration = {
   ageRange: [
-    { below: 13, low: -1.92, high: 5.68 },
-    { below: 20, low: -2.16, high: 13.59 },
-    { below: 40, low: -5.28, high: 12.59 },
-    { below: 60, low: -12.86, high: 11.18 },
-    { below: Infinity, low: -9.44, high: 13.64 },
+    { below: 13, low: -1.61, high: 4.87 },
+    { below: 20, low: -2.41, high: 13.82 },
+    { below: 40, low: -5.76, high: 12.88 },
+    { below: 60, low: -12.34, high: 11.15 },
+    { below: Infinity, low: -7.66, high: 11.34 },
   ],
-  gender: { scale: 1.2013, shift: -0.3944 },
+  gender: { scale: 1.3281, shift: -0.5249 },
 };
 
 /**

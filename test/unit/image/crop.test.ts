@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { faceRegion, squareLayout, writeSquareCrop } from '../../../src/image/crop.js';
+import { faceRegion, photoSquareRegion, squareLayout, writeMirrored, writeSquareCrop } from '../../../src/image/crop.js';
 import type { RgbImage } from '../../../src/types.js';
 
 test('faceRegion clips to the image and floors each of x, y, width, height', () => {
@@ -18,6 +18,77 @@ test('squareLayout pads the short side, the larger half after the region when ce
   assert.deepEqual(squareLayout(25, 40, true), { side: 40, padLeft: 7, padTop: 0 });
   assert.deepEqual(squareLayout(40, 25, false), { side: 40, padLeft: 0, padTop: 0 });
   assert.deepEqual(squareLayout(30, 30, true), { side: 30, padLeft: 0, padTop: 0 });
+});
+
+test('photoSquareRegion: a square of the box\'s longer side times the margin, centred on the box', () => {
+  const square = (x: number, y: number, side: number) => ({ region: { x, y, width: side, height: side }, layout: { side, padLeft: 0, padTop: 0 } });
+  const cases = [
+    // A portrait box widens to its height around its centre (x 25).
+    { box: { x: 10, y: 20, width: 30, height: 40 }, margin: 1, expected: square(5, 20, 40) },
+    // A landscape box grows rows; the start rounds (100.4 -> 100, 40.5 -> 41).
+    { box: { x: 100.4, y: 50, width: 60, height: 41 }, margin: 1, expected: square(100, 41, 60) },
+    // A margin grows the square about the same centre (side 50 * 1.1 = 55, centre 125 -> start 97.5 -> 98).
+    { box: { x: 100, y: 100, width: 50, height: 50 }, margin: 1.1, expected: square(98, 98, 55) },
+  ];
+  for (const { box, margin, expected } of cases) {
+    for (const border of ['shift', 'black'] as const) assert.deepEqual(photoSquareRegion(box, 640, 480, margin, border), expected, `${border} ${JSON.stringify(box)}`);
+  }
+});
+
+test('photoSquareRegion at the border, shift: moved inside the photo, black only where the photo is too small', () => {
+  // Crossing the left and bottom borders: moved right and up, same side, no padding.
+  assert.deepEqual(photoSquareRegion({ x: 0, y: 400, width: 40, height: 80 }, 640, 480, 1, 'shift'), { region: { x: 0, y: 400, width: 80, height: 80 }, layout: { side: 80, padLeft: 0, padTop: 0 } });
+  assert.deepEqual(photoSquareRegion({ x: 600, y: 0, width: 40, height: 60 }, 640, 480, 1.5, 'shift'), { region: { x: 550, y: 0, width: 90, height: 90 }, layout: { side: 90, padLeft: 0, padTop: 0 } });
+  // A tall face in a narrow photo: all columns, black split on both sides (30: 15 and 15).
+  assert.deepEqual(photoSquareRegion({ x: 5, y: 10, width: 40, height: 80 }, 50, 200, 1, 'shift'), { region: { x: 0, y: 10, width: 50, height: 80 }, layout: { side: 80, padLeft: 15, padTop: 0 } });
+  // A box filling a tight crop with a margin: the whole photo, the square keeps its side (black all round).
+  assert.deepEqual(photoSquareRegion({ x: 0, y: 0, width: 100, height: 100 }, 100, 100, 1.2, 'shift'), { region: { x: 0, y: 0, width: 100, height: 100 }, layout: { side: 120, padLeft: 10, padTop: 10 } });
+});
+
+test('photoSquareRegion at the border, black: centred on the box, black beyond the photo on the side it crosses', () => {
+  // Centre (20, 440), side 80: columns -20..59 and rows 400..479; 20 black columns on the left.
+  assert.deepEqual(photoSquareRegion({ x: 0, y: 400, width: 40, height: 80 }, 640, 480, 1, 'black'), { region: { x: 0, y: 400, width: 60, height: 80 }, layout: { side: 80, padLeft: 20, padTop: 0 } });
+  // Centre (620, 30), side 90: columns 575..664 (25 black on the right), rows -15..74 (15 black above).
+  assert.deepEqual(photoSquareRegion({ x: 600, y: 0, width: 40, height: 60 }, 640, 480, 1.5, 'black'), { region: { x: 575, y: 0, width: 65, height: 75 }, layout: { side: 90, padLeft: 0, padTop: 15 } });
+  // The tight crop with a margin: the same as shift there (the photo is smaller than the square both ways).
+  assert.deepEqual(photoSquareRegion({ x: 0, y: 0, width: 100, height: 100 }, 100, 100, 1.2, 'black'), { region: { x: 0, y: 0, width: 100, height: 100 }, layout: { side: 120, padLeft: 10, padTop: 10 } });
+});
+
+test('a photo square at the border reads photo pixels, and black only where the layout says', () => {
+  const image = gradient(6, 4);
+  // A box in the last column: its 2-pixel square (centred, it would start at x 5) moves left to end at the photo's edge.
+  const out = new Float32Array(2 * 2 * 3);
+  const shifted = photoSquareRegion({ x: 5, y: 1, width: 1, height: 2 }, 6, 4, 1, 'shift');
+  assert.deepEqual(shifted.region, { x: 4, y: 1, width: 2, height: 2 });
+  writeSquareCrop(image, shifted.region, 2, out, 0, true, shifted.layout);
+  assert.deepEqual([...out], [4, 1, 100, 5, 1, 100, 4, 2, 100, 5, 2, 100]);
+  // With a black border the same square keeps the box's column on the left and black on the right.
+  const kept = photoSquareRegion({ x: 5, y: 1, width: 1, height: 2 }, 6, 4, 1, 'black');
+  assert.deepEqual(kept, { region: { x: 5, y: 1, width: 1, height: 2 }, layout: { side: 2, padLeft: 0, padTop: 0 } });
+  writeSquareCrop(image, kept.region, 2, out, 0, true, kept.layout);
+  assert.deepEqual([...out], [5, 1, 100, 0, 0, 0, 5, 2, 100, 0, 0, 0]);
+  // A 6-pixel square in a 4-row photo: one black row above, one below, at the crop's own size.
+  const tall = photoSquareRegion({ x: 0, y: 0, width: 6, height: 4 }, 6, 4, 1, 'shift');
+  const big = new Float32Array(6 * 6 * 3).fill(7);
+  writeSquareCrop(image, tall.region, 6, big, 0, true, tall.layout);
+  const row = (r: number) => [...big.subarray(r * 18, r * 18 + 18)];
+  assert.deepEqual(row(0), new Array(18).fill(0));
+  assert.deepEqual(row(1).slice(0, 6), [0, 0, 100, 1, 0, 100]);
+  assert.deepEqual(row(4).slice(15, 18), [5, 3, 100]);
+  assert.deepEqual(row(5), new Array(18).fill(0));
+});
+
+test('writeMirrored reverses the columns of a crop into another slot, rows and channels kept', () => {
+  const size = 3;
+  const length = size * size * 3;
+  const data = new Float32Array(2 + 2 * length);
+  for (let i = 0; i < length; i++) data[2 + i] = i;
+  writeMirrored(data, 2, 2 + length, size);
+  const pixel = (slot: number, row: number, col: number) => [...data.subarray(2 + slot * length + (row * size + col) * 3, 2 + slot * length + (row * size + col) * 3 + 3)];
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) assert.deepEqual(pixel(1, row, col), pixel(0, row, size - 1 - col), `row ${row} col ${col}`);
+  }
+  assert.deepEqual([...data.subarray(0, 2)], [0, 0], 'writes nothing before its slots');
 });
 
 /** A width x height image whose pixel (x, y) is (x, y, 100). */
