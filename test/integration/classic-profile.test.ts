@@ -7,31 +7,19 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { FACEAPI_SAMPLE_DIR } from '../helpers/faceapi-reference.js';
 import { caffeModelFor, OPENCV_MODELS_DIR } from '../helpers/opencv-fixtures.js';
-import { REPO_ROOT } from '../helpers/repo-root.js';
+import { withStore } from '../helpers/faceread-cli.js';
 
-const run = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'bin', 'faceread.js');
 const skip = existsSync(OPENCV_MODELS_DIR) ? false : `${OPENCV_MODELS_DIR} is absent (../shared holds OpenCV's network files)`;
 
 describe('the classic model set as one profile', { skip, timeout: 180_000 }, () => {
   let store: string;
-  const faceread = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--model-dir', store], { maxBuffer: 1 << 24 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const faceread = withStore(() => store);
   const opencv = (file: string) => path.join(OPENCV_MODELS_DIR, file);
   before(async () => {
     store = await mkdtemp(path.join(os.tmpdir(), 'faceread-classic-'));

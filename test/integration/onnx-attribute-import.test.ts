@@ -9,21 +9,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { boxCropMatrix, writeFaceInput, type InputFormat } from '../../src/pipeline/attributes/face-affine-crop.js';
 import type { AnalysisResult, Box, RgbImage } from '../../src/types.js';
 import { linearAttributeModel, type LinearOutput } from '../helpers/attribute-models.js';
 import { FACEAPI_SAMPLE_DIR } from '../helpers/faceapi-reference.js';
-import { REPO_ROOT } from '../helpers/repo-root.js';
+import { withStore } from '../helpers/faceread-cli.js';
 
-const run = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'bin', 'faceread.js');
 const PHOTO = path.join(FACEAPI_SAMPLE_DIR, 'sample1.jpg');
 
 // Gender scores [male, female] and age / 100 near 0.77: far from any age face-api gives the demo faces.
@@ -42,15 +38,7 @@ describe('models import-onnx for age and gender networks', { timeout: 300_000 },
   let dir: string;
   let store: string;
   let photo: RgbImage;
-  const faceread = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--model-dir', store], { maxBuffer: 1 << 24 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const faceread = withStore(() => store);
   const analyze = async (profile: string): Promise<AnalysisResult> => {
     const { code, stdout, stderr } = await faceread('analyze', PHOTO, '--models', profile, '--format', 'ndjson');
     assert.equal(code, 0, stderr);

@@ -9,6 +9,7 @@
  */
 import ort from '../../engine/ort.js';
 import type { Box, Detection, Point, RgbImage } from '../../types.js';
+import { clampBox } from './detector-chain.js';
 import { faceCropGeometry, writeFaceCrop, type CropGeometry } from '../attributes/face-crop-geometry.js';
 import { nonMaxSuppression, type Corners } from '../nms.js';
 import type { DetectOptions, FaceDetector, RunnerFactory } from '../runner-types.js';
@@ -66,13 +67,6 @@ function toPhoto(geometry: CropGeometry, inputSize: number, [x, y]: Point): Poin
   return [geometry.centreX + (x / inputSize - 0.5) * geometry.side, geometry.centreY + (y / inputSize - 0.5) * geometry.side];
 }
 
-function clampBox(box: Box, image: RgbImage): Box {
-  const x1 = Math.max(0, box.x);
-  const y1 = Math.max(0, box.y);
-  const x2 = Math.min(image.width, box.x + box.width);
-  const y2 = Math.min(image.height, box.y + box.height);
-  return { x: x1, y: y1, width: Math.max(0, x2 - x1), height: Math.max(0, y2 - y1) };
-}
 
 /**
  * A runner factory for a BlazeFace model of the given input size.

@@ -27,7 +27,8 @@ export interface DetectorChain extends FaceDetector {
   detectWithLink(image: RgbImage, options: DetectOptions): Promise<{ faces: Detection[]; link: string | null; model: string | null }>;
 }
 
-function clampBox(box: Box, image: RgbImage): Box {
+/** `box` cut to the photo (zero-sized when wholly outside). */
+export function clampBox(box: Box, image: RgbImage): Box {
   const x1 = Math.max(0, box.x);
   const y1 = Math.max(0, box.y);
   const x2 = Math.min(image.width, box.x + box.width);
