@@ -140,7 +140,8 @@ start() {
 server_pid() {
   local pid
   for pid in $(descendants "$run_pid"); do
-    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = node ]; then echo "$pid"; return 0; fi
+    # By its executable: Node 24 names its main thread (comm) "MainThread", not "node".
+    case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in */node) echo "$pid"; return 0 ;; esac
   done
   return 0
 }
