@@ -6,6 +6,7 @@
  * (InsightFace's letterbox); then resized by sharp and written as planar
  * floats with the family's channel order, mean and scale.
  */
+import type { InferenceSession } from 'onnxruntime-node';
 import { loadSharp } from '../../image/load-sharp.js';
 import type { RgbImage } from '../../types.js';
 
@@ -48,6 +49,14 @@ export function networkInput(width: number, height: number, { maxSide, divisor, 
   const h = Math.max(1, Math.round(height * scale));
   const pad = (side: number) => Math.max(divisor, Math.ceil(side / divisor) * divisor);
   return { width: w, height: h, paddedWidth: pad(w), paddedHeight: pad(h) };
+}
+
+/** The network's fixed input [width, height] from the session, or null when height and width are free. */
+export function sessionFixedSize(session: InferenceSession): [number, number] | null {
+  const meta = session.inputMetadata[0];
+  if (!meta?.isTensor) return null;
+  const [, , h, w] = meta.shape;
+  return typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0 ? [w, h] : null;
 }
 
 /** The photo at the input's (unpadded) size: itself when it fits, else resized (bilinear, sharp). */

@@ -22,7 +22,7 @@ import {
   type YunetCandidate,
   type YunetLayout,
 } from './yunet-decode.js';
-import { inputPixels, networkInput, planarBlob, type NetworkInput, type PixelFormat } from './detector-input.js';
+import { inputPixels, networkInput, planarBlob, sessionFixedSize, type NetworkInput, type PixelFormat } from './detector-input.js';
 import { candidateDetection, scaleCandidate } from './face-candidates.js';
 
 /** Input sides are padded to multiples of this, as FaceDetectorYN pads them (the coarsest stride of the strides layout). */
@@ -75,14 +75,6 @@ export function yunetLayoutOf(outputNames: readonly string[]): YunetLayout {
   );
 }
 
-/** The model's fixed input [width, height] from the session, or null when height and width are free. */
-function fixedSizeOf(session: InferenceSession): [number, number] | null {
-  const meta = session.inputMetadata[0];
-  if (!meta?.isTensor) return null;
-  const [, , h, w] = meta.shape;
-  return typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0 ? [w, h] : null;
-}
-
 function decode(layout: YunetLayout, outputs: InferenceSession.OnnxValueMapType, input: YunetInput, minScore: number): YunetCandidate[] {
   const data = (name: string) => outputs[name]!.data as Float32Array;
   const { paddedWidth: w, paddedHeight: h } = input;
@@ -106,7 +98,7 @@ export function yunetDetector(options: { maxSide?: number } = {}): RunnerFactory
   const maxSide = options.maxSide ?? YUNET_MAX_SIDE;
   return (session) => {
     const layout = yunetLayoutOf(session.outputNames);
-    const fixedSize = fixedSizeOf(session);
+    const fixedSize = sessionFixedSize(session);
     const inputName = session.inputNames[0]!;
     let lastInput: YunetInput | null = null;
     return {
