@@ -137,11 +137,12 @@ export function syntheticScrfd(options: { keypoints?: boolean; exportSize?: [num
 /**
  * A RetinaFace-like network: priors of two sizes per cell at strides 8, 16, 32; `conf` after
  * softmax (background logit 0). `names`: loc/conf/landms, or Pytorch_Retinaface's export names
- * (output, outputt, outputtt) in a shuffled order with the declared shapes given (as the
- * exporter records them), to be told apart by values per prior.
+ * (output, outputt, outputtt) in a shuffled order, to be told apart by values per prior: declared
+ * (as the exporter records them) or, with `declaredShapes: false`, only after a run.
  */
-export function syntheticRetinaface(options: { exportSize?: [number, number]; names?: 'loc' | 'exported' } = {}): Uint8Array {
-  const { names = 'loc' } = options;
+export function syntheticRetinaface(options: { exportSize?: [number, number]; names?: 'loc' | 'exported'; declaredShapes?: boolean } = {}): Uint8Array {
+  const { names = 'loc', declaredShapes = true } = options;
+  const dims = (values: number) => (declaredShapes ? [1, 'n', values] : undefined);
   const g = new GraphBuilder('synthetic-retinaface');
   const [w, h]: Dim[] = options.exportSize ?? ['width', 'height'];
   const x = g.input('input', [1, 3, h, w]);
@@ -160,11 +161,11 @@ export function syntheticRetinaface(options: { exportSize?: [number, number]; na
     landms: g.op('Concat', parts.landms, { axis: int(1) }),
   };
   if (names === 'loc') {
-    for (const [role, values] of [['loc', 4], ['conf', 2], ['landms', 10]] as const) g.output(joined[role], role, [1, 'n', values]);
+    for (const [role, values] of [['loc', 4], ['conf', 2], ['landms', 10]] as const) g.output(joined[role], role, dims(values));
   } else {
-    g.output(joined.conf, 'output', [1, 'n', 2]);
-    g.output(joined.landms, 'outputt', [1, 'n', 10]);
-    g.output(joined.loc, 'outputtt', [1, 'n', 4]);
+    g.output(joined.conf, 'output', dims(2));
+    g.output(joined.landms, 'outputt', dims(10));
+    g.output(joined.loc, 'outputtt', dims(4));
   }
   return g.serialize();
 }
