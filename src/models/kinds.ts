@@ -33,7 +33,7 @@ const DETECTOR_OPTIONS: Readonly<Record<string, KindOption>> = {
     description: "'as-is': the photo as it is; 'retry': then, when nothing is found, in black borders of 25% and 62.5% of its longer side; 'border': only in a 25% border",
     values: DETECTOR_LOOKS,
   },
-  minScore: { description: "faces this link keeps score at least this much, even when the caller asks for less", range: [0, 1] },
+  minScore: { description: "faces this link keeps score at least this much, even when the caller asks for less (default: its kind's own, shown by `models list`, else none)", range: [0, 1] },
 };
 
 /** A checked ONNX file, ready to store (`faceread models import-onnx`). */
@@ -66,6 +66,8 @@ interface KindBase {
    * throwing a RangeError that names the field at fault; the result goes to `importOnnx`.
    */
   readSpec?(json: unknown): ModelSpec;
+  /** What `models list` says of a stored model of this kind from the spec its import stored (e.g. its input size). */
+  describeSpec?(spec: ModelSpec): string;
 }
 
 export interface DetectorKind extends KindBase {
@@ -180,6 +182,10 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     options: DETECTOR_OPTIONS,
     description: "InsightFace's SCRFD (scrfd_500m ... 10g, with or without keypoints; det_*.onnx): boxes and, with keypoints, 5 landmarks, the photo fitted into its input (640x640 when free)",
     landmarks: (spec) => Array.isArray(spec?.keypoints),
+    describeSpec: (spec) => {
+      const size = spec.inputSize as [number, number] | null;
+      return `${Array.isArray(spec.keypoints) ? 'with keypoints' : 'without keypoints (no landmarks)'}, input ${size ? size.join('x') : '640x640 (free size)'}`;
+    },
     runner: async () => (await import('../pipeline/detectors/scrfd.js')).createScrfdDetector,
     importOnnx: async () => {
       const { prepareScrfdModel } = await import('../pipeline/detectors/scrfd-import.js');
@@ -196,6 +202,10 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     options: DETECTOR_OPTIONS,
     description: "RetinaFace (Pytorch_Retinaface's mobilenet0.25 and ResNet50 exports): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
     landmarks: true,
+    describeSpec: (spec) => {
+      const size = spec.inputSize as [number, number] | null;
+      return `input ${size ? `${size.join('x')} (letterboxed)` : "the photo's own size up to 1024 px"}; outputs ${spec.loc}, ${spec.conf}, ${spec.landms}`;
+    },
     runner: async () => (await import('../pipeline/detectors/retinaface.js')).createRetinafaceDetector,
     importOnnx: async () => {
       const { prepareRetinafaceModel } = await import('../pipeline/detectors/retinaface-import.js');
