@@ -29,6 +29,7 @@ export interface FaceResult {
   age?: {
     years: number;
     bucket: AgeBucket;
+    /** Years holding the true age for the profile's stated share of faces (calibrated profiles and models). */
     range?: [low: number, high: number];
     /** For models that predict the eight buckets (Levi-Hassner): each bucket's probability, in AGE_BUCKETS order. */
     bucketProbabilities?: number[];
@@ -39,7 +40,8 @@ export interface AnalysisResult {
   image: { width: number; height: number };
   faces: FaceResult[];
   timingsMs: { decode: number; detect: number; attributes: number; total: number };
-  models: { detector: string; age: string | null; gender: string | null };
+  /** `calibrated`: the profile whose fitted calibration (`faceread calibrate`) mapped the answers. */
+  models: { detector: string; age: string | null; gender: string | null; calibrated?: string };
 }
 
 export type Attribute = 'age' | 'gender';

@@ -62,6 +62,7 @@ export const analysisResultSchema = {
         detector: { type: 'string' },
         age: { type: ['string', 'null'] },
         gender: { type: ['string', 'null'] },
+        calibrated: { type: 'string', description: 'The profile whose fitted calibration (`faceread calibrate`) mapped the ages, ranges and gender probabilities.' },
       },
     },
   },
