@@ -11,11 +11,12 @@ import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { DATA_MINIMUMS } from '../calibrate/fit-calibration.js';
 import type { HeldOutComparison } from '../calibrate/held-out-check.js';
 import { runCalibration } from '../calibrate/run-calibration.js';
-import { DATASET_KINDS, parseDatasetSpec } from '../eval/datasets/open-dataset.js';
+import { DATASET_KINDS } from '../eval/datasets/open-dataset.js';
 import { AGE_BANDS, type AttributeMetrics } from '../eval/metrics/attribute-metrics.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { checkProfileName, saveCalibratedProfile } from '../models/saved-profiles.js';
 import { ModelStore, defaultStoreDir } from '../models/store.js';
+import { datasetArgument, integerArgument } from './eval-command.js';
 import { precisionOption } from './precision-option.js';
 
 function between(min: number, max: number, what: string) {
@@ -24,23 +25,6 @@ function between(min: number, max: number, what: string) {
     if (value.trim() === '' || !(n > min && n < max)) throw new InvalidArgumentError(`Expected ${what} between ${min} and ${max} (exclusive) but received '${value}'.`);
     return n;
   };
-}
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`Expected an integer between ${min} and ${max} but received '${value}'.`);
-    return n;
-  };
-}
-
-function datasetArgument(value: string): string {
-  try {
-    parseDatasetSpec(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-  return value;
 }
 
 function profileName(value: string): string {
@@ -87,14 +71,14 @@ export function registerCalibrateCommand(program: Command): void {
     .addOption(new Option('--split <split>', 'part of the data set to use: all, or its dev or test half (as `faceread eval` splits it)').choices(['all', 'dev', 'test']).default('all'))
     .option('--force', 'save even when the held-out part got worse')
     .option('--json <file>', 'write the figures, the calibration and every photo\'s uncalibrated outcome as JSON here')
-    .option('--concurrency <n>', 'photos in flight', integer(1, 256), 8)
-    .option('--pool-size <n>', 'worker threads', integer(1, 64), ANALYZER_DEFAULTS.poolSize)
-    .option('--threads <n>', 'onnxruntime threads per worker', integer(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
+    .option('--concurrency <n>', 'photos in flight', integerArgument(1, 256), 8)
+    .option('--pool-size <n>', 'worker threads', integerArgument(1, 64), ANALYZER_DEFAULTS.poolSize)
+    .option('--threads <n>', 'onnxruntime threads per worker', integerArgument(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
     .addOption(precisionOption(ANALYZER_DEFAULTS.precision))
     .addOption(new Option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)').default(defaultStoreDir()))
     // For tests and trials on a handful of photos only (README: "Calibrating"); the figures mean little below the defaults.
-    .addOption(new Option('--min-photos <n>').argParser(integer(1, 1_000_000)).default(DATA_MINIMUMS.photos).hideHelp())
-    .addOption(new Option('--min-per-band <n>').argParser(integer(1, 1_000_000)).default(DATA_MINIMUMS.perBand).hideHelp())
+    .addOption(new Option('--min-photos <n>').argParser(integerArgument(1, 1_000_000)).default(DATA_MINIMUMS.photos).hideHelp())
+    .addOption(new Option('--min-per-band <n>').argParser(integerArgument(1, 1_000_000)).default(DATA_MINIMUMS.perBand).hideHelp())
     .action(async (o) => {
       let lastTenth = -1;
       const run = await runCalibration({
