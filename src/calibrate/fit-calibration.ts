@@ -28,17 +28,18 @@ export interface DataMinimums {
 export const DATA_MINIMUMS: DataMinimums = { photos: 200, perBand: 20 };
 
 /**
- * Throws a RangeError saying how many photos are missing, or returns quietly.
+ * Throws a RangeError saying how many photos are missing, or returns quietly. `fitShare`: the
+ * share of photos that go to the fit part (1 - holdout), to say how many labelled photos to add.
  *
- * @example checkDataMinimums(150, [30, 40, 50, 0, 0].map(...), DATA_MINIMUMS); // RangeError: ... needs at least 200 labelled photos ...
+ * @example checkDataMinimums(150, fitAges, DATA_MINIMUMS); // RangeError: Too little data to calibrate: it needs at least 200 labelled photos in all (found 150: add 50)
  */
-export function checkDataMinimums(totalPhotos: number, fitAges: readonly number[], minimums: DataMinimums): void {
+export function checkDataMinimums(totalPhotos: number, fitAges: readonly number[], minimums: DataMinimums, fitShare = 0.7): void {
   const problems: string[] = [];
   if (totalPhotos < minimums.photos) problems.push(`at least ${minimums.photos} labelled photos in all (found ${totalPhotos}: add ${minimums.photos - totalPhotos})`);
   for (const band of AGE_BANDS) {
     const count = fitAges.filter((age) => ageBandOf(age) === band.label).length;
     if (count > 0 && count < minimums.perBand) {
-      problems.push(`at least ${minimums.perBand} photos aged ${band.label} in the fit part (found ${count}: add about ${Math.ceil((minimums.perBand - count) / 0.7)} labelled photos of that age, or remove those ${count})`);
+      problems.push(`at least ${minimums.perBand} photos aged ${band.label} in the fit part (found ${count}: add about ${Math.ceil((minimums.perBand - count) / fitShare)} labelled photos of that age, or remove those ${count})`);
     }
   }
   if (problems.length > 0) throw new RangeError(`Too little data to calibrate: it needs ${problems.join('; and ')}.`);

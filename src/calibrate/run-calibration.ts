@@ -74,7 +74,7 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
   if (dataset.task !== 'attributes') throw new RangeError(`Expected a data set labelled with ages and genders (utkface or aaf layout) but received ${dataset.kind}, a detection data set`);
   const samples = selectSplit(dataset.samples, split);
   const { fit, heldOut } = holdOut(samples, holdout);
-  checkDataMinimums(samples.length, fit.map((s) => s.age), options.minimums ?? DATA_MINIMUMS);
+  checkDataMinimums(samples.length, fit.map((s) => s.age), options.minimums ?? DATA_MINIMUMS, 1 - holdout);
   if (heldOut.length === 0) throw new RangeError(`Expected some photos in the held-out part but --holdout ${holdout} left none of ${samples.length}; raise it`);
 
   // The base profile's own calibration (if it has one) is the "before"; the fit reads its uncalibrated answers.
