@@ -4,17 +4,19 @@
  * made-up ages and genders: no data set ships with the project), in a
  * private store. The hidden --min-photos / --min-per-band options (README:
  * "Calibrating") let its 22 photos through; the default minimums refuse them.
+ * A calibration the held-out part contradicts is refused and not saved.
  * Then the saved profile is used the ways users use profiles: the library,
  * `eval --models`, `models list`, `profiles show`, and the server's `?models=`.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createAnalyzer } from '../../../src/analyzer.js';
 import { labelsSha256 } from '../../../src/calibrate/run-calibration.js';
+import { holdOut } from '../../../src/eval/split.js';
 import { Catalogue } from '../../../src/models/catalogue.js';
 import { appliedCalibration } from '../../../src/models/profile-calibration.js';
 import { ModelStore } from '../../../src/models/store.js';
@@ -88,6 +90,22 @@ describe('faceread calibrate on a folder made from the demo photos', { timeout: 
 
     const listed = await cli('models', 'list');
     assert.match(listed.stdout, new RegExp(`shop .*calibrated from default on \\d+ of ${labels.length} photos of utkface:`));
+  });
+
+  it('refuses, with the figures, a calibration that is worse on the held-out part, and saves nothing', async () => {
+    // Fit photos labelled 80 and held-out ones 5 (the held-out part is fixed by a hash of the names):
+    // the map learns "everyone is 80", which the held-out part contradicts, whatever the model says.
+    const folder = path.join(dir, 'contradicting');
+    await mkdir(folder);
+    await symlink(path.join(dir, 'photos', 'images'), path.join(folder, 'images'));
+    const heldOut = new Set(holdOut(labels.map((l) => ({ ...l, splitKey: l.name })), 0.3).heldOut.map((l) => l.name));
+    await writeFile(path.join(folder, 'labels.csv'), `file,age,gender\n${labels.map((l) => `${l.name},${heldOut.has(l.name) ? 5 : 80},${l.gender}`).join('\n')}\n`);
+    const { code, stdout, stderr } = await cli('calibrate', '--dataset', `utkface:${folder}`, '--name', 'wrong', '--min-photos', '10', '--min-per-band', '1');
+    assert.equal(code, 1, stderr);
+    assert.match(stdout, /\| age MAE \(years\) \|/);
+    assert.match(stderr, /not saved: on the held-out part the calibration is worse than default: age MAE \d+\.\d\d -> \d+\.\d\d years/);
+    const shown = await cli('profiles', 'show', 'wrong');
+    assert.notEqual(shown.code, 0, 'no profile was saved');
   });
 
   it('the library answers through the calibration: mapped years, their bucket, a range, and says so', async () => {
