@@ -40,8 +40,15 @@ export interface AnalysisResult {
   image: { width: number; height: number };
   faces: FaceResult[];
   timingsMs: { decode: number; detect: number; attributes: number; total: number };
-  /** `calibrated`: the profile whose fitted calibration (`faceread calibrate`) mapped the answers. */
-  models: { detector: string; age: string | null; gender: string | null; calibrated?: string };
+  models: {
+    detector: string;
+    age: string | null;
+    gender: string | null;
+    /** For detectors that choose their input per photo (YuNet, SCRFD, RetinaFace): the size the network ran at. */
+    detectorInput?: { width: number; height: number };
+    /** The profile whose fitted calibration (`faceread calibrate`) mapped the answers. */
+    calibrated?: string;
+  };
 }
 
 export type Attribute = 'age' | 'gender';
