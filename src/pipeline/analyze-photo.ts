@@ -5,9 +5,9 @@
  * original photo on the caller's side.
  */
 import type { AttributeAnswer } from '../models/profiles.js';
-import type { Attribute, Detection, FaceResult } from '../types.js';
-import { bucketForAge } from './age-buckets.js';
-import { combineAge, combineGender } from './attributes/combine-predictions.js';
+import type { AnalysisResult, Attribute, Detection, FaceResult } from '../types.js';
+import type { ModelSource } from '../attributes/attribute-definition.js';
+import { ATTRIBUTE_DEFINITIONS, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type PhotoPixels } from './face-views.js';
@@ -31,7 +31,7 @@ export interface FaceAnalysis {
   faces: FaceResult[];
   detectMs: number;
   attributesMs: number;
-  models: { detector: string; age: string | null; gender: string | null };
+  models: AnalysisResult['models'];
 }
 
 /** The models answering each requested attribute, as the profile says. */
@@ -75,7 +75,26 @@ async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof choo
 
 const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
 
-/** Finds the faces of a decoded photo and tells their gender and age. */
+/** Each requested model attribute's value for face `i`, from its models' predictions, in registry order. */
+function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof chooseAttributeModels>, predictions: Map<string, AttributePrediction[]>): void {
+  for (const definition of ATTRIBUTE_DEFINITIONS) {
+    const models = chosen.get(definition.name)?.models;
+    if (!models || definition.source.kind !== 'models') continue;
+    const value = (definition.source as ModelSource<unknown>).combine(models.map((m) => predictions.get(m.id)?.[i]));
+    if (value !== undefined) setAttributeValue(result, definition.name, value);
+  }
+}
+
+/** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when asked. */
+function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Omit<FaceAnalysis['models'], 'detector'> {
+  const models: Record<string, string | null> = {};
+  for (const name of MODEL_ATTRIBUTES) {
+    if (findAttribute(name).byDefault || wanted.includes(name)) models[name] = modelIds(chosen.get(name)?.models);
+  }
+  return models as Omit<FaceAnalysis['models'], 'detector'>;
+}
+
+/** Finds the faces of a decoded photo and tells their attributes. */
 export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
   const found = await runners.detector.detectWithLink(photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
@@ -83,25 +102,16 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
   const predictions = await cropStages(runners, chosen, photo, faces);
-  const ageModels = chosen.get('age')?.models;
-  const genderModels = chosen.get('gender')?.models;
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: face.box, score: face.score };
     if (face.landmarks) result.landmarks = face.landmarks;
-    const gender = genderModels && combineGender(genderModels.map((m) => predictions.get(m.id)?.[i]));
-    if (gender) result.gender = gender;
-    const age = ageModels && combineAge(ageModels.map((m) => predictions.get(m.id)?.[i]));
-    if (typeof age?.ageYears === 'number') {
-      result.age = { years: age.ageYears, bucket: bucketForAge(age.ageYears) };
-      if (age.ageRange) result.age.range = age.ageRange;
-      if (age.ageBucketProbabilities) result.age.bucketProbabilities = age.ageBucketProbabilities;
-    }
+    modelAnswers(result, i, chosen, predictions);
     return result;
   });
   return {
     faces: results,
     detectMs: detected - start,
     attributesMs: performance.now() - detected,
-    models: { detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id, age: modelIds(ageModels), gender: modelIds(genderModels) },
+    models: { detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id, ...answeringModels(chosen, options.attributes) },
   };
 }
