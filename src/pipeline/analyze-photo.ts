@@ -5,12 +5,14 @@
  * original photo on the caller's side.
  */
 import type { AttributeAnswer } from '../models/profiles.js';
-import type { AnalysisResult, Attribute, Detection, FaceResult } from '../types.js';
+import type { AnalysisResult, Attribute, Detection, FaceResult, Point, RgbImage } from '../types.js';
 import type { ModelSource } from '../attributes/attribute-definition.js';
 import { ATTRIBUTE_DEFINITIONS, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
-import { faceViews, type PhotoPixels } from './face-views.js';
+import { faceViews, type FaceView, type PhotoPixels } from './face-views.js';
+import { fivePointsOf68 } from './landmarks/five-points.js';
+import { boxToTurned, faceRolls, levelBy, levelFace, photoTurn, QUARTERS, reboxLevelled, toTurned, turnBack, type QuarterTurn } from './level-faces.js';
 import type { AttributePrediction, AttributePredictor, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
@@ -51,26 +53,78 @@ function cropSideOf(runners: readonly ({ cropSide?: number } | undefined)[]): nu
   return Math.max(0, ...runners.map((runner) => (runner ? (runner.cropSide ?? Infinity) : 0)));
 }
 
-/** Landmarks, then each chosen model's predictions, view by view; results in the photo's face order. */
+/** The levelled patch holds a face found already: a low bar only has to pick it out again. */
+const REDETECT_MIN_SCORE = 0.3;
+
+/** Where each face is cropped from once levelled, with what the computed attributes read. */
+export interface CroppedFace {
+  view: FaceView;
+  /** The face's index in the view. */
+  j: number;
+  /** The landmark model's 68 points, in the view's pixels. */
+  points68?: Point[];
+}
+
+/**
+ * Landmarks on the photo's views; then the faces rolled by LEVEL_MIN_ROLL or more (a photo turned
+ * without an EXIF tag, a tilted head) get an upright view of their own (level-faces.ts) and their
+ * landmarks found again there. Returns every face's final view.
+ */
+async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number): Promise<CroppedFace[]> {
+  const views = await faceViews(photo, faces, cropSide);
+  const cropped: CroppedFace[] = [];
+  const finder = runners.landmarks?.runner;
+  const locate = async (view: FaceView) => {
+    const points68 = finder?.locate68 ? await finder.locate68(view.image, view.faces) : undefined;
+    const points = points68 ? points68.map(fivePointsOf68) : finder ? await finder.locate(view.image, view.faces) : undefined;
+    view.faces.forEach((face, j) => {
+      if (points) face.landmarks ??= points[j];
+      cropped[view.indices[j]!] = { view, j, ...(points68 ? { points68: points68[j] } : {}) };
+    });
+  };
+  for (const view of views) await locate(view);
+  // The landmarks reported are those found in the photo (as before levelling existed): levelled views' own stay inside them.
+  for (const [i, { view, j }] of cropped.entries()) faces[i]!.landmarks ??= view.faces[j]!.landmarks?.map(view.toPhoto);
+  if (finder?.locate68) {
+    const locate68 = finder.locate68.bind(finder);
+    const first = runners.detector.links[0]!.detector;
+    const redetect = (image: RgbImage) => first.detect(image, { minScore: REDETECT_MIN_SCORE, maxFaces: 10 });
+    for (const view of views) {
+      // The photo is upright here (analyzeFaces turned it): only tilted heads are levelled.
+      const rolls = await faceRolls(locate68, view.image, view.faces, 0, view.indices.map((i) => cropped[i]!.points68));
+      for (const [j, faceRoll] of rolls.entries()) {
+        const roll = levelBy(faceRoll, 0);
+        if (roll === 0) continue;
+        const levelled = await reboxLevelled(levelFace(view.image, { box: view.faces[j]!.box, score: view.faces[j]!.score }, roll), redetect);
+        const i = view.indices[j]!;
+        await locate({ image: levelled.image, faces: [levelled.face], indices: [i], toPhoto: (p) => view.toPhoto(levelled.toPhoto(p)), roll });
+      }
+    }
+  }
+  return cropped;
+}
+
+/** The views as the models read them: each with only the faces whose final view it is. */
+function finalViews(cropped: readonly CroppedFace[]): FaceView[] {
+  const byView = new Map<FaceView, number[]>();
+  for (const { view, j } of cropped) byView.set(view, [...(byView.get(view) ?? []), j]);
+  return [...byView].map(([view, js]) => ({ ...view, faces: js.map((j) => view.faces[j]!), indices: js.map((j) => view.indices[j]!) }));
+}
+
+/** Landmarks and levelling, then each chosen model's predictions, view by view; results in the photo's face order. */
 async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof chooseAttributeModels>, photo: PhotoPixels, faces: Detection[]) {
   const models = [...new Set([...chosen.values()].flatMap((c) => c.models))];
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
-  if (faces.length === 0) return predictions;
+  if (faces.length === 0) return { predictions, cropped: [] };
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
-  for (const view of await faceViews(photo, faces, cropSide)) {
-    if (runners.landmarks) {
-      const points = await runners.landmarks.runner.locate(view.image, view.faces);
-      view.faces.forEach((face, j) => {
-        face.landmarks ??= points[j];
-        faces[view.indices[j]!]!.landmarks ??= face.landmarks!.map(view.toPhoto);
-      });
-    }
+  const cropped = await locateAndLevel(runners, photo, faces, cropSide);
+  for (const view of finalViews(cropped)) {
     for (const model of models) {
       const answers = await model.runner.predict(view.image, view.faces);
       answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
     }
   }
-  return predictions;
+  return { predictions, cropped };
 }
 
 const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
@@ -97,14 +151,39 @@ function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wante
 /** Finds the faces of a decoded photo and tells their attributes. */
 export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
-  const found = await runners.detector.detectWithLink(photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
+  const detectOptions = { minScore: options.minScore, maxFaces: options.maxFaces };
+  let found = await runners.detector.detectWithLink(photo.image, detectOptions);
+  // A photo turned a quarter or more without an EXIF tag is put upright and its faces found again there (level-faces.ts).
+  const locate68 = runners.landmarks?.runner.locate68?.bind(runners.landmarks.runner);
+  const guess = locate68 && found.faces.length > 0 ? await photoTurn(locate68, photo.image, found.faces) : 0;
+  let working = photo;
+  let turn: QuarterTurn = 0;
+  if (guess !== 0) {
+    // Confirmed by the detector, which finds more faces in the upright photo (a tilted face alone can
+    // mislead the landmark test): every turn is looked at, the most faces win, then the test's guess.
+    // Upright photos the test reads as upright (nearly all) pay none of this.
+    let best = { turn: 0 as QuarterTurn, found, image: photo.image };
+    for (const quarter of QUARTERS.slice(1)) {
+      const image = turnBack(photo.image, quarter);
+      const there = await runners.detector.detectWithLink(image, detectOptions);
+      const better = there.faces.length > best.found.faces.length || (there.faces.length === best.found.faces.length && quarter === guess);
+      if (better) best = { turn: quarter, found: there, image };
+    }
+    // The reduced decode's sharper band is given up for turned photos: its rectangles are the turned photo's.
+    if (best.turn !== 0) {
+      turn = best.turn;
+      found = best.found;
+      working = { image: best.image };
+    }
+  }
   const faces = found.faces;
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
-  const predictions = await cropStages(runners, chosen, photo, faces);
+  const { predictions } = await cropStages(runners, chosen, working, faces);
+  const { width, height } = photo.image;
   const results = faces.map((face, i): FaceResult => {
-    const result: FaceResult = { box: face.box, score: face.score };
-    if (face.landmarks) result.landmarks = face.landmarks;
+    const result: FaceResult = { box: boxToTurned(face.box, turn, width, height), score: face.score };
+    if (face.landmarks) result.landmarks = face.landmarks.map((p) => toTurned(p, turn, width, height));
     modelAnswers(result, i, chosen, predictions);
     return result;
   });

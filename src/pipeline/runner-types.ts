@@ -36,6 +36,8 @@ export interface FaceCropper {
 /** Finds five landmarks (eyes, nose tip, mouth corners) for each given face. */
 export interface LandmarkFinder extends FaceCropper {
   locate(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
+  /** For 68-point models: all 68 points (iBUG order, image pixels), which pose and the face's leveling use. */
+  locate68?(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
 }
 
 /** One prediction per face, in the order given. */
