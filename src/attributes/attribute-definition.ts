@@ -23,6 +23,8 @@ export interface FaceMeasure {
 /** The value comes from the profile's attribute models: `combine` turns one face's predictions (one per model) into it. */
 export interface ModelSource<V> {
   kind: 'models';
+  /** The built-in model (src/models/registry.ts) that answers it when a profile names none; profiles always name age and gender's. */
+  defaultModel?: string;
   combine(predictions: readonly (AttributePrediction | undefined)[]): V | undefined;
 }
 

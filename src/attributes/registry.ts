@@ -17,10 +17,11 @@
 import type { FaceResult } from '../types.js';
 import type { AttributeDefinition } from './attribute-definition.js';
 import { age } from './age.js';
+import { expression } from './expression.js';
 import { gender } from './gender.js';
 
 /** Every attribute, in the order its field appears in a face (gender before age, as results always had them). */
-export const ATTRIBUTE_DEFINITIONS = [gender, age] as const;
+export const ATTRIBUTE_DEFINITIONS = [gender, age, expression] as const;
 
 type Definitions = (typeof ATTRIBUTE_DEFINITIONS)[number];
 

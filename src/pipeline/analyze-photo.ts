@@ -7,7 +7,7 @@
 import type { AttributeAnswer } from '../models/profiles.js';
 import type { AnalysisResult, Attribute, Detection, FaceResult, Point, RgbImage } from '../types.js';
 import type { ModelSource } from '../attributes/attribute-definition.js';
-import { ATTRIBUTE_DEFINITIONS, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
+import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type FaceView, type PhotoPixels } from './face-views.js';
@@ -142,7 +142,8 @@ function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof c
 /** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when asked. */
 function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Omit<FaceAnalysis['models'], 'detector'> {
   const models: Record<string, string | null> = {};
-  for (const name of MODEL_ATTRIBUTES) {
+  // Sorted names: `age` before `gender`, as results always had them.
+  for (const name of ATTRIBUTE_NAMES.filter((n) => MODEL_ATTRIBUTES.includes(n))) {
     if (findAttribute(name).byDefault || wanted.includes(name)) models[name] = modelIds(chosen.get(name)?.models);
   }
   return models as Omit<FaceAnalysis['models'], 'detector'>;

@@ -5,6 +5,7 @@
  * stages and never branches on a model's name.
  */
 import type { InferenceSession } from 'onnxruntime-node';
+import type { ExpressionResult } from '../attributes/expression.js';
 import type { Detection, GenderLabel, Point, RgbImage } from '../types.js';
 
 export interface DetectOptions {
@@ -49,6 +50,8 @@ export interface AttributePrediction {
   ageBucketProbabilities?: number[];
   /** Years that hold the true age for about 80% of faces (calibrated models only). */
   ageRange?: [low: number, high: number];
+  /** The most likely expression, its probability and all seven (src/attributes/expression.ts). */
+  expression?: ExpressionResult;
 }
 
 /** Predicts age and/or gender for all faces of a photo in one batch. */

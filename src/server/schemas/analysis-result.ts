@@ -3,12 +3,12 @@
  * OpenAPI document and lets fastify serialize responses quickly. Objects
  * allow additional properties so a field the library adds is never dropped.
  */
-import { ATTRIBUTE_DEFINITIONS, MODEL_ATTRIBUTES } from '../../attributes/registry.js';
+import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, MODEL_ATTRIBUTES } from '../../attributes/registry.js';
 
 /** Each attribute's field in a face, in the registry's order (the order fields are serialised in). */
 const attributeSchemas = Object.fromEntries(ATTRIBUTE_DEFINITIONS.map((d) => [d.name, { ...d.schema, description: d.description }]));
-/** The model(s) that answered each model attribute. */
-const modelSchemas = Object.fromEntries(MODEL_ATTRIBUTES.map((name) => [name, { type: ['string', 'null'] }]));
+/** The model(s) that answered each model attribute, in sorted order (`age` before `gender`, as always serialised). */
+const modelSchemas = Object.fromEntries(ATTRIBUTE_NAMES.filter((n) => MODEL_ATTRIBUTES.includes(n)).map((name) => [name, { type: ['string', 'null'] }]));
 
 const point = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } as const;
 

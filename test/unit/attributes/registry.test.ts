@@ -35,6 +35,7 @@ test('the result schema has one face field per attribute, in the registry order 
   const faceFields = Object.keys(analysisResultSchema.properties.faces.items.properties);
   assert.deepEqual(faceFields, ['box', 'score', 'landmarks', ...ATTRIBUTE_DEFINITIONS.map((d) => d.name)]);
   assert.deepEqual(faceFields.slice(3, 5), ['gender', 'age']);
+  assert.deepEqual(Object.keys(analysisResultSchema.properties.models.properties).filter((k) => k === 'age' || k === 'gender'), ['age', 'gender']);
 });
 
 test('CSV: the default header is the one FaceRead always wrote; other attributes add columns only when asked for', () => {
