@@ -14,7 +14,7 @@ export function fillTemplate(template, value, terms = {}) {
   const text = template.replace(/\{([\w.]+)(?:\|(%|0|term))?\}/g, (_, path, format) => {
     const v = field(value, path);
     if (v === undefined || v === null) {
-      missing = true;
+      if (format !== 'term') missing = true;
       return '';
     }
     if (format === '%') return String(Math.round(Number(v) * 100));

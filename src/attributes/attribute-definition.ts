@@ -18,6 +18,10 @@ export interface FaceMeasure {
   points68?: readonly Point[];
   /** The 5 points (eyes, nose tip, mouth corners; image's left/right), from the landmark model or the detector. */
   landmarks?: readonly Point[];
+  /** Working-image pixels per pixel of `image` (below 1: a sharper band of a reduced decode). */
+  pixelScale?: number;
+  /** Clockwise degrees these pixels are turned back from the photo's (a turned photo, a levelled face): add it to angles measured here. */
+  roll: number;
 }
 
 /** The value comes from the profile's attribute models: `combine` turns one face's predictions (one per model) into it. */

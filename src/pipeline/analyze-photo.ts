@@ -6,7 +6,7 @@
  */
 import type { AttributeAnswer } from '../models/profiles.js';
 import type { AnalysisResult, Attribute, Detection, FaceResult, Point, RgbImage } from '../types.js';
-import type { ModelSource } from '../attributes/attribute-definition.js';
+import type { ComputedSource, FaceMeasure, ModelSource } from '../attributes/attribute-definition.js';
 import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
@@ -139,6 +139,26 @@ function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof c
   }
 }
 
+/** Each requested computed attribute (pose, quality, ...) of one face, from its final view. */
+function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace, wanted: readonly Attribute[], turn: number): void {
+  const face = view.faces[j]!;
+  const [ox, oy] = view.toPhoto([0, 0]);
+  const [ux, uy] = view.toPhoto([1, 0]);
+  const measure: FaceMeasure = {
+    image: view.image,
+    box: face.box,
+    pixelScale: Math.hypot(ux - ox, uy - oy),
+    roll: (view.roll ?? 0) + turn,
+    ...(points68 ? { points68 } : {}),
+    ...(face.landmarks ? { landmarks: face.landmarks } : {}),
+  };
+  for (const definition of ATTRIBUTE_DEFINITIONS) {
+    if (definition.source.kind !== 'computed' || !wanted.includes(definition.name)) continue;
+    const value = (definition.source as ComputedSource<unknown>).compute(measure);
+    if (value !== undefined) setAttributeValue(result, definition.name, value);
+  }
+}
+
 /** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when asked. */
 function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Omit<FaceAnalysis['models'], 'detector'> {
   const models: Record<string, string | null> = {};
@@ -180,12 +200,13 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   const faces = found.faces;
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
-  const { predictions } = await cropStages(runners, chosen, working, faces);
+  const { predictions, cropped } = await cropStages(runners, chosen, working, faces);
   const { width, height } = photo.image;
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: boxToTurned(face.box, turn, width, height), score: face.score };
     if (face.landmarks) result.landmarks = face.landmarks.map((p) => toTurned(p, turn, width, height));
     modelAnswers(result, i, chosen, predictions);
+    if (cropped[i]) computedAnswers(result, cropped[i]!, options.attributes, turn);
     return result;
   });
   return {
