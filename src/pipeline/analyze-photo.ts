@@ -12,7 +12,7 @@ import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type FaceView, type PhotoPixels } from './face-views.js';
 import { fivePointsOf68 } from './landmarks/five-points.js';
-import { boxToTurned, faceRolls, levelBy, levelFace, photoTurn, QUARTERS, reboxLevelled, toTurned, turnBack, type QuarterTurn } from './level-faces.js';
+import { boxToTurned, faceRolls, levelBy, levelFace, photoTurn, QUARTERS, toTurned, turnBack, type QuarterTurn } from './level-faces.js';
 import type { AttributePrediction, AttributePredictor, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
@@ -53,9 +53,6 @@ function cropSideOf(runners: readonly ({ cropSide?: number } | undefined)[]): nu
   return Math.max(0, ...runners.map((runner) => (runner ? (runner.cropSide ?? Infinity) : 0)));
 }
 
-/** The levelled patch holds a face found already: a low bar only has to pick it out again. */
-const REDETECT_MIN_SCORE = 0.3;
-
 /** Where each face is cropped from once levelled, with what the computed attributes read. */
 export interface CroppedFace {
   view: FaceView;
@@ -70,7 +67,7 @@ export interface CroppedFace {
  * without an EXIF tag, a tilted head) get an upright view of their own (level-faces.ts) and their
  * landmarks found again there. Returns every face's final view.
  */
-async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number): Promise<CroppedFace[]> {
+async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number): Promise<{ cropped: CroppedFace[]; inPhoto: CroppedFace[] }> {
   const views = await faceViews(photo, faces, cropSide);
   const cropped: CroppedFace[] = [];
   const finder = runners.landmarks?.runner;
@@ -83,25 +80,25 @@ async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces:
     });
   };
   for (const view of views) await locate(view);
+  // Where the computed attributes measure: the photo as it is (a levelled patch moved the network's points by a few degrees of pitch).
+  const inPhoto = [...cropped];
   // The landmarks reported are those found in the photo (as before levelling existed): levelled views' own stay inside them.
   for (const [i, { view, j }] of cropped.entries()) faces[i]!.landmarks ??= view.faces[j]!.landmarks?.map(view.toPhoto);
   if (finder?.locate68) {
     const locate68 = finder.locate68.bind(finder);
-    const first = runners.detector.links[0]!.detector;
-    const redetect = (image: RgbImage) => first.detect(image, { minScore: REDETECT_MIN_SCORE, maxFaces: 10 });
     for (const view of views) {
       // The photo is upright here (analyzeFaces turned it): only tilted heads are levelled.
       const rolls = await faceRolls(locate68, view.image, view.faces, 0, view.indices.map((i) => cropped[i]!.points68));
       for (const [j, faceRoll] of rolls.entries()) {
         const roll = levelBy(faceRoll, 0);
         if (roll === 0) continue;
-        const levelled = await reboxLevelled(levelFace(view.image, { box: view.faces[j]!.box, score: view.faces[j]!.score }, roll), redetect);
+        const levelled = levelFace(view.image, { box: view.faces[j]!.box, score: view.faces[j]!.score }, roll);
         const i = view.indices[j]!;
         await locate({ image: levelled.image, faces: [levelled.face], indices: [i], toPhoto: (p) => view.toPhoto(levelled.toPhoto(p)), roll });
       }
     }
   }
-  return cropped;
+  return { cropped, inPhoto };
 }
 
 /** The views as the models read them: each with only the faces whose final view it is. */
@@ -115,16 +112,16 @@ function finalViews(cropped: readonly CroppedFace[]): FaceView[] {
 async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof chooseAttributeModels>, photo: PhotoPixels, faces: Detection[]) {
   const models = [...new Set([...chosen.values()].flatMap((c) => c.models))];
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
-  if (faces.length === 0) return { predictions, cropped: [] };
+  if (faces.length === 0) return { predictions, inPhoto: [] };
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
-  const cropped = await locateAndLevel(runners, photo, faces, cropSide);
+  const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide);
   for (const view of finalViews(cropped)) {
     for (const model of models) {
       const answers = await model.runner.predict(view.image, view.faces);
       answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
     }
   }
-  return { predictions, cropped };
+  return { predictions, inPhoto };
 }
 
 const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
@@ -139,7 +136,7 @@ function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof c
   }
 }
 
-/** Each requested computed attribute (pose, quality, ...) of one face, from its final view. */
+/** Each requested computed attribute (pose, quality, ...) of one face, measured in the (upright) photo. */
 function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace, wanted: readonly Attribute[], turn: number): void {
   const face = view.faces[j]!;
   const [ox, oy] = view.toPhoto([0, 0]);
@@ -200,13 +197,13 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   const faces = found.faces;
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
-  const { predictions, cropped } = await cropStages(runners, chosen, working, faces);
+  const { predictions, inPhoto } = await cropStages(runners, chosen, working, faces);
   const { width, height } = photo.image;
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: boxToTurned(face.box, turn, width, height), score: face.score };
     if (face.landmarks) result.landmarks = face.landmarks.map((p) => toTurned(p, turn, width, height));
     modelAnswers(result, i, chosen, predictions);
-    if (cropped[i]) computedAnswers(result, cropped[i]!, options.attributes, turn);
+    if (inPhoto[i]) computedAnswers(result, inPhoto[i]!, options.attributes, turn);
     return result;
   });
   return {
