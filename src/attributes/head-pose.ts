@@ -4,9 +4,9 @@
  *
  * The model points (millimetres, origin at the nose tip; x to the image's
  * right for a face looking at the camera, y up, z towards the camera) are
- * rounded adult averages for 17 points that stay put when the head turns:
+ * rounded adult averages for points that stay put when the head turns:
  * brows, eye corners, nose bridge, tip, nostrils and base, mouth corners,
- * lip middles and chin. The jaw line (points 0-16 but the chin) is left
+ * lip middles and chin (18 points). The jaw line (points 0-16 but the chin) is left
  * out: it is the face's outline, which slides over the head as it turns.
  * Scaled orthography suits faces far from the camera compared with their
  * depth (about 10 cm): photos and webcams beyond half a metre.

@@ -63,11 +63,12 @@ export interface CroppedFace {
 }
 
 /**
- * Landmarks on the photo's views; then the faces rolled by LEVEL_MIN_ROLL or more (a photo turned
- * without an EXIF tag, a tilted head) get an upright view of their own (level-faces.ts) and their
- * landmarks found again there. Returns every face's final view.
+ * Landmarks on the photo's views; then (with `level`: some model will crop the faces) the faces
+ * whose heads are tilted by LEVEL_MIN_ROLL or more get an upright view of their own
+ * (level-faces.ts) and their landmarks found again there. Returns each face's final view (where
+ * the models crop it) and its view in the photo (where computed attributes measure it).
  */
-async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number): Promise<{ cropped: CroppedFace[]; inPhoto: CroppedFace[] }> {
+async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number, level: boolean): Promise<{ cropped: CroppedFace[]; inPhoto: CroppedFace[] }> {
   const views = await faceViews(photo, faces, cropSide);
   const cropped: CroppedFace[] = [];
   const finder = runners.landmarks?.runner;
@@ -84,7 +85,7 @@ async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces:
   const inPhoto = [...cropped];
   // The landmarks reported are those found in the photo (as before levelling existed): levelled views' own stay inside them.
   for (const [i, { view, j }] of cropped.entries()) faces[i]!.landmarks ??= view.faces[j]!.landmarks?.map(view.toPhoto);
-  if (finder?.locate68) {
+  if (level && finder?.locate68) {
     const locate68 = finder.locate68.bind(finder);
     for (const view of views) {
       // The photo is upright here (analyzeFaces turned it): only tilted heads are levelled.
@@ -114,7 +115,7 @@ async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof choo
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
   if (faces.length === 0) return { predictions, inPhoto: [] };
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
-  const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide);
+  const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide, models.length > 0);
   for (const view of finalViews(cropped)) {
     for (const model of models) {
       const answers = await model.runner.predict(view.image, view.faces);
@@ -173,7 +174,8 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   let found = await runners.detector.detectWithLink(photo.image, detectOptions);
   // A photo turned a quarter or more without an EXIF tag is put upright and its faces found again there (level-faces.ts).
   const locate68 = runners.landmarks?.runner.locate68?.bind(runners.landmarks.runner);
-  const guess = locate68 && found.faces.length > 0 ? await photoTurn(locate68, photo.image, found.faces) : 0;
+  // Only when something is asked of the faces: boxes alone are found in any orientation.
+  const guess = locate68 && found.faces.length > 0 && options.attributes.length > 0 ? await photoTurn(locate68, photo.image, found.faces) : 0;
   let working = photo;
   let turn: QuarterTurn = 0;
   if (guess !== 0) {

@@ -6,7 +6,7 @@
  * checked against the offered profiles by the route (ProfileGates.pick), so
  * its error names them; the OpenAPI document lists them (`documentedQuery`).
  */
-import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES } from '../../attributes/registry.js';
+import { ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES, findAttribute } from '../../attributes/registry.js';
 import type { AnalyzeOptions, Attribute } from '../../types.js';
 
 export interface AnalyzeQuery {
@@ -25,7 +25,7 @@ const optionProperties = {
     attributes: {
       type: 'string',
       pattern: `^((${NAMES})(,(${NAMES}))*)?$`,
-      description: `Comma-separated attributes to compute, any of: ${ATTRIBUTE_DEFINITIONS.map((d) => `\`${d.name}\` (${d.description})`).join('; ')}. Default ${DEFAULT_ATTRIBUTES.join(' and ')}; empty for none.`,
+      description: `Comma-separated attributes to compute (default ${DEFAULT_ATTRIBUTES.map((n) => `\`${n}\``).join(', ')}; empty for none), any of: ${ATTRIBUTE_NAMES.map((n) => `\`${n}\` (${findAttribute(n).description})`).join('; ')}.`,
     },
     models: {
       type: 'string',
