@@ -49,8 +49,11 @@ export interface AnalysisResult {
   image: { width: number; height: number };
   faces: FaceResult[];
   timingsMs: { decode: number; detect: number; attributes: number; total: number };
-  /** The model(s) that answered each model attribute: age and gender always (null when not asked), others when asked. */
-  models: { detector: string; age: string | null; gender: string | null } & Partial<Record<Attribute, string | null>>;
+  /**
+   * The model(s) that answered each model attribute: age and gender always (null when not asked), others when asked;
+   * for detectors that choose their input per photo (YuNet, SCRFD, RetinaFace), the size the network ran at.
+   */
+  models: { detector: string; age: string | null; gender: string | null; detectorInput?: { width: number; height: number } } & Partial<Record<Attribute, string | null>>;
 }
 
 /** An attribute's name, as `attributes` takes them (src/attributes/registry.ts). */

@@ -158,13 +158,13 @@ function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace,
 }
 
 /** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when asked. */
-function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Omit<FaceAnalysis['models'], 'detector'> {
+function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Pick<FaceAnalysis['models'], 'age' | 'gender'> & Partial<Record<Attribute, string | null>> {
   const models: Record<string, string | null> = {};
   // Sorted names: `age` before `gender`, as results always had them.
   for (const name of ATTRIBUTE_NAMES.filter((n) => MODEL_ATTRIBUTES.includes(n))) {
     if (findAttribute(name).byDefault || wanted.includes(name)) models[name] = modelIds(chosen.get(name)?.models);
   }
-  return models as Omit<FaceAnalysis['models'], 'detector'>;
+  return models as { age: string | null; gender: string | null };
 }
 
 /** Finds the faces of a decoded photo and tells their attributes. */
@@ -212,6 +212,10 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
     faces: results,
     detectMs: detected - start,
     attributesMs: performance.now() - detected,
-    models: { detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id, ...answeringModels(chosen, options.attributes) },
+    models: {
+      detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id,
+      ...answeringModels(chosen, options.attributes),
+      ...(found.input ? { detectorInput: { width: found.input[0], height: found.input[1] } } : {}),
+    },
   };
 }

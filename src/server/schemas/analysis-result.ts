@@ -50,6 +50,11 @@ export const analysisResultSchema = {
       properties: {
         detector: { type: 'string' },
         ...modelSchemas,
+        detectorInput: {
+          type: 'object',
+          description: 'For detectors that choose their input per photo (imported YuNet, SCRFD, RetinaFace): the size in pixels the network ran at.',
+          properties: { width: { type: 'integer' }, height: { type: 'integer' } },
+        },
       },
     },
   },
