@@ -115,13 +115,18 @@ async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof choo
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
   if (faces.length === 0) return { predictions, inPhoto: [] };
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
-  const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide, models.length > 0);
-  for (const view of finalViews(cropped)) {
-    for (const model of models) {
-      const answers = await model.runner.predict(view.image, view.faces);
-      answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
+  const levelling = models.filter((m) => !m.runner.ownGeometry);
+  const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide, levelling.length > 0);
+  const run = async (views: FaceView[], which: typeof models) => {
+    for (const view of views) {
+      for (const model of which) {
+        const answers = await model.runner.predict(view.image, view.faces);
+        answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
+      }
     }
-  }
+  };
+  await run(finalViews(cropped), levelling);
+  await run(finalViews(inPhoto), models.filter((m) => m.runner.ownGeometry));
   return { predictions, inPhoto };
 }
 

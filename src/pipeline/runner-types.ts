@@ -59,8 +59,14 @@ export interface AttributePrediction {
   expression?: ExpressionResult;
 }
 
-/** Predicts age and/or gender for all faces of a photo in one batch. */
+/** Predicts attributes (age, gender, expression) for all faces of a photo in one batch. */
 export interface AttributePredictor extends FaceCropper {
+  /**
+   * True for runners that reproduce another program's crop exactly (imported classifiers as their
+   * spec says, Levi-Hassner as OpenCV's classic app): they read every face in the photo as it is,
+   * never a levelled patch (src/pipeline/level-faces.ts), so their answers stay those of that program.
+   */
+  readonly ownGeometry?: boolean;
   predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]>;
 }
 
