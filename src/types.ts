@@ -2,6 +2,8 @@
  * The public shapes of FaceRead: the analysis result shared by the library,
  * the CLI and the HTTP API, and the options an analysis takes.
  */
+import type { ValueOf } from './attributes/attribute-definition.js';
+import type { ATTRIBUTE_DEFINITIONS, AttributeName } from './attributes/registry.js';
 
 export type Point = [x: number, y: number];
 
@@ -18,40 +20,45 @@ export type AgeBucket = (typeof AGE_BUCKETS)[number];
 
 export type GenderLabel = 'female' | 'male';
 
-export interface FaceResult {
+export interface GenderResult {
+  label: GenderLabel;
+  probability: number;
+}
+
+export interface AgeResult {
+  years: number;
+  bucket: AgeBucket;
+  range?: [low: number, high: number];
+  /** For models that predict the eight buckets (Levi-Hassner): each bucket's probability, in AGE_BUCKETS order. */
+  bucketProbabilities?: number[];
+}
+
+/** One optional field per attribute of the registry (src/attributes/registry.ts), holding its value. */
+type AttributeFields = { [D in (typeof ATTRIBUTE_DEFINITIONS)[number] as D['name']]?: ValueOf<D> };
+
+export interface FaceResult extends AttributeFields {
   /** Pixels of the original image after EXIF orientation. */
   box: Box;
   /** Detector confidence, 0..1. */
   score: number;
   /** Five points: left eye, right eye, nose tip, left and right mouth corner (image's left/right). */
   landmarks?: Point[];
-  gender?: { label: GenderLabel; probability: number };
-  age?: {
-    years: number;
-    bucket: AgeBucket;
-    /** Years holding the true age for the profile's stated share of faces (calibrated profiles and models). */
-    range?: [low: number, high: number];
-    /** For models that predict the eight buckets (Levi-Hassner): each bucket's probability, in AGE_BUCKETS order. */
-    bucketProbabilities?: number[];
-  };
 }
 
 export interface AnalysisResult {
   image: { width: number; height: number };
   faces: FaceResult[];
   timingsMs: { decode: number; detect: number; attributes: number; total: number };
-  models: {
-    detector: string;
-    age: string | null;
-    gender: string | null;
-    /** For detectors that choose their input per photo (YuNet, SCRFD, RetinaFace): the size the network ran at. */
-    detectorInput?: { width: number; height: number };
-    /** The profile whose fitted calibration (`faceread calibrate`) mapped the answers. */
-    calibrated?: string;
-  };
+  /**
+   * The model(s) that answered each model attribute: age and gender always (null when not asked), others when asked;
+   * for detectors that choose their input per photo (YuNet, SCRFD, RetinaFace), the size the network ran at;
+   * `calibrated`: the profile whose fitted calibration (`faceread calibrate`) mapped the answers.
+   */
+  models: { detector: string; age: string | null; gender: string | null; detectorInput?: { width: number; height: number }; calibrated?: string } & Partial<Record<Attribute, string | null>>;
 }
 
-export type Attribute = 'age' | 'gender';
+/** An attribute's name, as `attributes` takes them (src/attributes/registry.ts). */
+export type Attribute = AttributeName;
 
 /** Per-photo options; validated by `validateAnalyzeOptions`. */
 export interface AnalyzeOptions {
@@ -59,7 +66,7 @@ export interface AnalyzeOptions {
   minScore?: number;
   /** At most this many faces, highest scores first. */
   maxFaces?: number;
-  /** Which attributes to compute (default both). */
+  /** Which attributes to compute (default age and gender; see ATTRIBUTE_NAMES). */
   attributes?: Attribute[];
 }
 

@@ -30,14 +30,31 @@ export async function fetchProfiles() {
 }
 
 /**
+ * The attributes the server computes on request (GET /api/attributes), with their labels.
+ * @returns {Promise<{ default: string[], attributes: { name: string, byDefault: boolean, label: object, page: object }[] } | null>}
+ */
+export async function fetchAttributes() {
+  try {
+    const response = await fetch('/api/attributes', { headers: authHeaders() });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Posts one photo (multipart, field `image`) or a JPEG frame (raw body),
- * analysed with model profile `profile` (`models=`; the server's default when empty).
+ * analysed with model profile `profile` (`models=`; the server's default when empty) for
+ * `attributes` (`attributes=`; the server's default when null).
  * Retries on SERVER_BUSY / NOT_READY after the Retry-After delay.
  * @returns {Promise<{ ok: true, result: object } | { ok: false, error: { code: string, message: string } }>}
  */
-export async function analyzePhoto(body, { raw = false, retries = 2, profile = '' } = {}) {
+export async function analyzePhoto(body, { raw = false, retries = 2, profile = '', attributes = null } = {}) {
   const headers = authHeaders();
-  const url = profile ? `/api/analyze?models=${encodeURIComponent(profile)}` : '/api/analyze';
+  const query = new URLSearchParams();
+  if (profile) query.set('models', profile);
+  if (attributes) query.set('attributes', attributes.join(','));
+  const url = query.size > 0 ? `/api/analyze?${query}` : '/api/analyze';
   let payload = body;
   if (raw) headers['content-type'] = body.type || 'image/jpeg';
   else {
@@ -59,7 +76,7 @@ export async function analyzePhoto(body, { raw = false, retries = 2, profile = '
   if ((error.code === 'SERVER_BUSY' || error.code === 'NOT_READY') && retries > 0) {
     const seconds = Math.min(10, Number(response.headers.get('retry-after')) || 1);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    return analyzePhoto(body, { raw, retries: retries - 1, profile });
+    return analyzePhoto(body, { raw, retries: retries - 1, profile, attributes });
   }
   return { ok: false, error };
 }

@@ -1,13 +1,15 @@
 // The FaceRead page: language, tabs, and the photo list (choose, drop or
 // paste photos; each is analysed with a spinner, then drawn with its boxes,
 // face cards, timings and a JSON download). Camera mode lives in camera.js.
-import { analyzePhoto, apiKey, fetchProfiles, setApiKey } from './api.js';
+import { analyzePhoto, apiKey, fetchAttributes, fetchProfiles, setApiKey } from './api.js';
+import { attributeLines } from './attribute-display.js';
 import { startCameraMode } from './camera.js';
 import { LANGUAGES, MESSAGES, pickLanguage } from './i18n.js';
 import { ageShown, drawFaces, faceColour } from './overlay.js';
 
 const LANGUAGE_STORAGE = 'faceread.language';
 const PROFILE_STORAGE = 'faceread.profile';
+const ATTRIBUTES_STORAGE = 'faceread.attributes';
 /** Photos analysed at once from this page; more wait here rather than in the server's queue. */
 const PARALLEL = 2;
 
@@ -17,6 +19,9 @@ const state = {
   // Model profiles the server offers (GET /api/profiles) and the one chosen ('' = the server's default).
   profiles: [],
   profile: '',
+  // Attributes the server offers (GET /api/attributes) and those chosen (null: the server's default).
+  attributeInfo: [],
+  attributes: storedAttributes(),
 };
 const t = () => MESSAGES[state.language];
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -25,6 +30,13 @@ function storedLanguage() {
   try {
     const value = localStorage.getItem(LANGUAGE_STORAGE);
     return LANGUAGES.includes(value) ? value : null;
+  } catch { return null; }
+}
+
+function storedAttributes() {
+  try {
+    const value = JSON.parse(localStorage.getItem(ATTRIBUTES_STORAGE) ?? 'null');
+    return Array.isArray(value) ? value : null;
   } catch { return null; }
 }
 
@@ -43,6 +55,7 @@ function applyLanguage() {
     if (typeof value === 'string') element.textContent = value;
   }
   renderProfileChoice();
+  renderAttributeChoice();
   for (const item of state.items) renderItem(item);
   camera?.refresh();
 }
@@ -77,6 +90,34 @@ profileSelect.addEventListener('change', () => {
   state.profile = profileSelect.value;
   try { localStorage.setItem(PROFILE_STORAGE, state.profile); } catch { /* private mode */ }
 });
+
+// ---- attributes: one checkbox each, from the server's registry; the choice applies to photos added after ----
+function renderAttributeChoice() {
+  const boxes = $('#attribute-boxes');
+  $('#attribute-choice').hidden = state.attributeInfo.length === 0;
+  const chosen = state.attributes ?? state.attributeInfo.filter((a) => a.byDefault).map((a) => a.name);
+  boxes.replaceChildren(...state.attributeInfo.map((attribute) => {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = attribute.name;
+    box.checked = chosen.includes(attribute.name);
+    box.addEventListener('change', () => {
+      state.attributes = [...boxes.querySelectorAll('input:checked')].map((input) => input.value);
+      try { localStorage.setItem(ATTRIBUTES_STORAGE, JSON.stringify(state.attributes)); } catch { /* private mode */ }
+    });
+    label.append(box, attribute.label[state.language] ?? attribute.name);
+    label.title = attribute.description;
+    return label;
+  }));
+}
+async function loadAttributes() {
+  const offered = await fetchAttributes();
+  state.attributeInfo = offered?.attributes ?? [];
+  // Names the server no longer offers are dropped from a stored choice.
+  if (state.attributes) state.attributes = state.attributes.filter((name) => state.attributeInfo.some((a) => a.name === name));
+  renderAttributeChoice();
+}
 
 $('#language').addEventListener('click', () => {
   state.language = state.language === 'en' ? 'zh-CN' : 'en';
@@ -143,7 +184,7 @@ keyInput.addEventListener('input', () => {
   setApiKey(keyInput.value.trim());
   // A server with an API key lists its profiles only to clients that send it: ask again once typing pauses.
   clearTimeout(keyTimer);
-  keyTimer = setTimeout(loadProfiles, 400);
+  keyTimer = setTimeout(() => { loadProfiles(); loadAttributes(); }, 400);
 });
 $('#clear').addEventListener('click', () => {
   for (const item of [...state.items]) removeItem(item);
@@ -181,13 +222,14 @@ function pump() {
 async function analyse(item) {
   // Decoding for display runs in parallel with the request; EXIF orientation is applied as the server does.
   const bitmapPromise = createImageBitmap(item.file).catch(() => null);
-  const outcome = await analyzePhoto(item.file, { profile: state.profile });
+  const outcome = await analyzePhoto(item.file, { profile: state.profile, attributes: state.attributeInfo.length > 0 ? state.attributes : null });
   item.bitmap = await bitmapPromise;
   if (outcome.ok) {
     item.status = 'done';
     item.result = outcome.result;
     // The key (or the server's readiness) may have changed since the profiles were asked for.
     if (state.profiles.length === 0) loadProfiles();
+    if (state.attributeInfo.length === 0) loadAttributes();
   } else {
     item.status = 'error';
     item.error = outcome.error;
@@ -281,6 +323,10 @@ function faceCard(face, i, m) {
     const [years, bucket] = m.ageLine(ageShown(face.age));
     lines.push(['age', years], ['bucket', bucket]);
   }
+  // The other attributes as their registry entries word them (web/attribute-display.js).
+  for (const attribute of state.attributeInfo) {
+    for (const line of attributeLines(attribute, face[attribute.name], state.language)) lines.push([line.name, line.text]);
+  }
   lines.push(['score', m.score(Math.round(face.score * 100))]);
   for (const [kind, text] of lines) {
     const div = document.createElement('div');
@@ -305,3 +351,4 @@ const camera = startCameraMode({
 
 applyLanguage();
 loadProfiles();
+loadAttributes();

@@ -15,6 +15,7 @@ export const MESSAGES = {
     choose: 'choose photos',
     apiKey: 'API key (only if the server asks for one)',
     profile: 'Models',
+    attributes: 'Attributes',
     // Known profiles by name; others (imported ones) show their name.
     profileNames: {
       default: 'Standard',
@@ -85,6 +86,7 @@ export const MESSAGES = {
     choose: '选择照片',
     apiKey: 'API 密钥（仅当服务器要求时填写）',
     profile: '模型',
+    attributes: '属性',
     profileNames: {
       default: '标准',
       fast: '快速（可能漏检小人脸）',

@@ -71,7 +71,7 @@ export async function runAnalyzeCommand(inputs: string[], options: AnalyzeComman
   const write = async (text: string) => {
     if (text && !out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
   };
-  const writer = createOutputWriter(options.format);
+  const writer = createOutputWriter(options.format, options.photo.attributes ?? []);
   const summary = new RunSummary();
   const emit = async (outcome: FileOutcome) => {
     summary.add(outcome);

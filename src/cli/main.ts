@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { isFaceReadError } from '../errors.js';
+import { ATTRIBUTE_DEFINITIONS, DEFAULT_ATTRIBUTES } from '../attributes/registry.js';
 import { DEFAULT_ANALYZE_OPTIONS, ATTRIBUTES } from '../pipeline/analyze-options.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
@@ -61,7 +62,7 @@ program
   .option('--concurrency <n>', 'photos in flight at once', integer(1, 256), 4)
   .option('--min-score <score>', 'minimum detector score (0..1)', fraction, DEFAULT_ANALYZE_OPTIONS.minScore)
   .option('--max-faces <n>', 'at most this many faces per photo', integer(1, 1000), DEFAULT_ANALYZE_OPTIONS.maxFaces)
-  .option('--attributes <list>', 'attributes to compute: age,gender', attributeList)
+  .option('--attributes <list>', `attributes to compute, comma-separated (default ${DEFAULT_ATTRIBUTES.join(',')}): ${ATTRIBUTE_DEFINITIONS.map((d) => `${d.name} (${d.description})`).join('; ')}`, attributeList)
   .option('--pool-size <n>', 'worker threads', integer(1, 64), ANALYZER_DEFAULTS.poolSize)
   .option('--threads <n>', 'onnxruntime threads per worker', integer(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
   .addOption(profileOption())

@@ -4,8 +4,9 @@
  * readable table on a terminal.
  */
 import path from 'node:path';
-import { ageShown, ageText } from '../pipeline/age-display.js';
-import type { AnalysisResult } from '../types.js';
+import type { AttributeDefinition } from '../attributes/attribute-definition.js';
+import { ATTRIBUTE_DEFINITIONS, findAttribute } from '../attributes/registry.js';
+import type { AnalysisResult, Attribute, FaceResult } from '../types.js';
 
 export const OUTPUT_FORMATS = ['ndjson', 'json', 'csv', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -31,41 +32,46 @@ export interface OutputWriter {
   end(): string;
 }
 
+/** The attributes with columns: those always shown (age, gender) and those asked for, in the registry's order. */
+function shownAttributes(selected: readonly Attribute[]): AttributeDefinition<Attribute>[] {
+  return ATTRIBUTE_DEFINITIONS.filter((d) => d.csv.always || selected.includes(d.name)).map((d) => findAttribute(d.name));
+}
+
+/** Reads one attribute's value off a face (the registry's name is its field). */
+const valueOf = (face: FaceResult, name: Attribute): unknown => face[name];
+
 // `faces` is the photo's face count, so a photo without faces still has its row (faces 0, face empty).
-// `age_bucket_nearest` is true when the age in whole years lies outside its bucket (see age-display.ts).
-const CSV_COLUMNS = [
-  'file', 'faces', 'face', 'x', 'y', 'width', 'height', 'score', 'gender', 'gender_probability',
-  'age', 'age_low', 'age_high', 'age_bucket', 'age_bucket_nearest', 'error',
-];
-const EMPTY_FACE = CSV_COLUMNS.slice(2, -1).map(() => '');
+const BOX_COLUMNS = ['file', 'faces', 'face', 'x', 'y', 'width', 'height', 'score'];
+
+/** The CSV header: the face's place and box, each shown attribute's columns (src/attributes/), then `error`. */
+export function csvColumns(selected: readonly Attribute[] = []): string[] {
+  return [...BOX_COLUMNS, ...shownAttributes(selected).flatMap((d) => d.csv.columns), 'error'];
+}
 
 function csvCell(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvRows(outcome: FileOutcome): string[][] {
-  if ('error' in outcome) return [[outcome.file, '', ...EMPTY_FACE, `${outcome.error.code}: ${outcome.error.message}`]];
+function csvRows(outcome: FileOutcome, attributes: readonly AttributeDefinition<Attribute>[]): string[][] {
+  const emptyFace = [...BOX_COLUMNS.slice(2), ...attributes.flatMap((d) => d.csv.columns)].map(() => '');
+  if ('error' in outcome) return [[outcome.file, '', ...emptyFace, `${outcome.error.code}: ${outcome.error.message}`]];
   const { faces } = outcome.result;
-  if (faces.length === 0) return [[outcome.file, '0', ...EMPTY_FACE, '']];
+  if (faces.length === 0) return [[outcome.file, '0', ...emptyFace, '']];
   return faces.map((f, i) => [
     outcome.file, String(faces.length), String(i), String(f.box.x), String(f.box.y), String(f.box.width), String(f.box.height), String(f.score),
-    f.gender?.label ?? '', f.gender ? String(f.gender.probability) : '',
-    f.age ? String(f.age.years) : '', f.age?.range ? String(f.age.range[0]) : '', f.age?.range ? String(f.age.range[1]) : '',
-    f.age?.bucket ?? '', f.age ? String(ageShown(f.age).nearest) : '', '',
+    ...attributes.flatMap((d) => d.csv.cells(valueOf(f, d.name))), '',
   ]);
 }
 
-function tableLine(outcome: FileOutcome): string {
+function tableLine(outcome: FileOutcome, attributes: readonly AttributeDefinition<Attribute>[]): string {
   if ('error' in outcome) return `${outcome.file}\n  error ${outcome.error.code}: ${outcome.error.message}\n`;
   const { result } = outcome;
   const head = `${outcome.file}  ${result.image.width}x${result.image.height}  ${result.faces.length} face(s)  ${result.timingsMs.total.toFixed(0)} ms\n`;
   const faces = result.faces.map((f, i) => {
-    const gender = f.gender ? `${f.gender.label.padEnd(6)} ${(f.gender.probability * 100).toFixed(0).padStart(3)}%` : '-';
-    // Years right-aligned, the whole age padded so the box column lines up.
-    const age = (f.age ? ' '.repeat(Math.max(0, 3 - String(ageShown(f.age).years).length)) + ageText(f.age) : '-').padEnd(21);
+    const cells = attributes.map((d) => `${d.table(valueOf(f, d.name))}  `).join('');
     const box = `${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}x${Math.round(f.box.height)}`;
-    return `  #${i + 1}  ${gender}  ${age}  box ${box}  score ${f.score.toFixed(2)}\n`;
+    return `  #${i + 1}  ${cells}box ${box}  score ${f.score.toFixed(2)}\n`;
   });
   return head + faces.join('');
 }
@@ -75,8 +81,12 @@ export function flatOutcome(outcome: FileOutcome): object {
   return 'error' in outcome ? outcome : { file: outcome.file, ...outcome.result };
 }
 
-/** The writer for `format`; each method returns text for stdout. */
-export function createOutputWriter(format: OutputFormat): OutputWriter {
+/**
+ * The writer for `format`; each method returns text for stdout. The CSV and the table have columns
+ * for age and gender, and for each other attribute in `selected` (the `--attributes` asked for).
+ */
+export function createOutputWriter(format: OutputFormat, selected: readonly Attribute[] = []): OutputWriter {
+  const attributes = shownAttributes(selected);
   switch (format) {
     case 'ndjson':
       return { begin: () => '', line: (o) => `${JSON.stringify(flatOutcome(o))}\n`, end: () => '' };
@@ -93,8 +103,8 @@ export function createOutputWriter(format: OutputFormat): OutputWriter {
       };
     }
     case 'csv':
-      return { begin: () => `${CSV_COLUMNS.join(',')}\n`, line: (o) => csvRows(o).map((r) => `${r.map(csvCell).join(',')}\n`).join(''), end: () => '' };
+      return { begin: () => `${csvColumns(selected).join(',')}\n`, line: (o) => csvRows(o, attributes).map((r) => `${r.map(csvCell).join(',')}\n`).join(''), end: () => '' };
     case 'table':
-      return { begin: () => '', line: tableLine, end: () => '' };
+      return { begin: () => '', line: (o) => tableLine(o, attributes), end: () => '' };
   }
 }

@@ -9,22 +9,25 @@
  *   const png = await drawOverlay(bytes, await analyzer.analyze(bytes), 'png');
  */
 import { loadSharp } from './load-sharp.js';
-import { ageText } from '../pipeline/age-display.js';
+import { ATTRIBUTE_DEFINITIONS, findAttribute } from '../attributes/registry.js';
 import type { AnalysisResult, FaceResult } from '../types.js';
 
 export type OverlayFormat = 'png' | 'jpeg';
 
 const COLOURS = { female: '#e8457a', male: '#2f7de1', unknown: '#f2b705' } as const;
 
+/** The attributes in the order their parts join a label (src/attributes/: each says how it is drawn). */
+const OVERLAY_ORDER = [...ATTRIBUTE_DEFINITIONS].sort((a, b) => a.overlayOrder - b.overlayOrder).map((d) => findAttribute(d.name));
+
 /**
  * The one-line label of a face, e.g. "female 97% · 28 y (25-32)" or "female 97% · 23 y (nearest 25-32)"
  * (see age-display.ts); empty when no attribute was computed.
  */
 export function faceLabel(face: FaceResult): string {
-  const parts: string[] = [];
-  if (face.gender) parts.push(`${face.gender.label} ${Math.round(face.gender.probability * 100)}%`);
-  if (face.age) parts.push(ageText(face.age));
-  return parts.join(' · ');
+  return OVERLAY_ORDER.flatMap((d) => {
+    const value = face[d.name];
+    return value === undefined ? [] : [d.overlay(value)];
+  }).join(' · ');
 }
 
 function escapeXml(text: string): string {

@@ -239,6 +239,13 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     runner: async () => (await import('../pipeline/attributes/faceapi-age-gender-calibrated.js')).createCalibratedFaceApiAgeGenderPredictor,
   },
   {
+    id: 'faceapi-expression',
+    role: 'attributes',
+    provides: ['expression'],
+    description: "face-api's expression network: 7 expressions (112x112 face crops, as face-api crops them)",
+    runner: async () => (await import('../pipeline/attributes/expression-faceapi.js')).createFaceApiExpressionPredictor,
+  },
+  {
     id: 'levi-hassner-age',
     role: 'attributes',
     provides: ['age'],

@@ -5,6 +5,7 @@
  * precision it runs at, and checks each imported model's file.
  */
 import type { ModelOptions, ModelSpec } from '../pipeline/runner-types.js';
+import { ATTRIBUTE_DEFINITIONS } from '../attributes/registry.js';
 import { Catalogue, type CatalogueModel } from './catalogue.js';
 import { verifyImported } from './imported-store.js';
 import { modelPrecision, type Precision, type PrecisionChoice } from './precision.js';
@@ -72,6 +73,20 @@ function arrange(catalogue: Catalogue, name: string, profile: Profile, stored: R
 export const storedFiles = (profile: StoredProfile): StoredModelFile[] => [...profile.detectors, ...(profile.landmarks ? [profile.landmarks] : []), ...profile.attributeModels];
 
 /**
+ * The profile as the workers run it: an attribute with a default model (src/attributes/, e.g.
+ * `expression`) that the profile does not answer gets that model, so any profile can answer it.
+ * Profiles as documents (GET /api/profiles, `faceread profiles`) stay as they were written.
+ */
+export function withAttributeDefaults(profile: Profile): Profile {
+  const attributes = { ...profile.attributes };
+  for (const definition of ATTRIBUTE_DEFINITIONS) {
+    const source = definition.source;
+    if (source.kind === 'models' && source.defaultModel && !attributes[definition.name]) attributes[definition.name] = { models: [source.defaultModel], combine: 'alone' };
+  }
+  return { ...profile, attributes };
+}
+
+/**
  * Ensures every model of `profileName` is in the store at `modelDir` and
  * returns their files, and whether any had to be converted.
  */
@@ -83,7 +98,7 @@ export async function resolveStoredProfile(
 ): Promise<StoredProfile & { converted: boolean }> {
   const store = new ModelStore(modelDir, log);
   const catalogue = await Catalogue.open(store);
-  const profile = catalogue.profile(profileName);
+  const profile = withAttributeDefaults(catalogue.profile(profileName));
   // One at a time: conversions are CPU-bound and share the store's lock.
   const stored = new Map<string, StoredModel>();
   for (const id of profileModelIds(profile)) stored.set(id, (await storedFile(store, catalogue.findModel(id)!, precision, true))!);
@@ -94,7 +109,7 @@ export async function resolveStoredProfile(
 export async function peekStoredProfile(profileName: string, modelDir = defaultStoreDir(), precision: PrecisionChoice = 'auto'): Promise<StoredProfile | undefined> {
   const store = new ModelStore(modelDir);
   const catalogue = await Catalogue.open(store);
-  const profile = catalogue.profile(profileName);
+  const profile = withAttributeDefaults(catalogue.profile(profileName));
   const stored = new Map<string, StoredModel>();
   for (const id of profileModelIds(profile)) {
     const found = await storedFile(store, catalogue.findModel(id)!, precision, false);

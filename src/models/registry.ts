@@ -133,6 +133,13 @@ export const MODELS: readonly ModelDefinition[] = [
     convert: async (dir) => (await import('../convert/faceapi/landmarks-68.js')).convertLandmarks68(dir),
     int8: INT8.landmarks,
   }),
+  builtIn('faceapi-expression', {
+    id: 'faceapi-expression',
+    description: "face-api's expression network (7 expressions, 112x112 face crops): answers `expression` for every profile that names no other",
+    source: faceApiFiles('face_expression_model'),
+    license: 'MIT (@vladmandic/face-api)',
+    convert: async (dir) => (await import('../convert/faceapi/expression.js')).convertExpression(dir),
+  }),
   builtIn('blazeface-back', {
     id: 'human-blazeface-back',
     description: "MediaPipe's BlazeFace (256 px back-camera model) as @vladmandic/human ships it: the close-up fallback of the default profiles",

@@ -3,9 +3,11 @@
  * query string), and fills in defaults. Never merged into the global config.
  */
 import { invalidOption } from '../errors.js';
+import { ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES, isAttributeName } from '../attributes/registry.js';
 import type { AnalyzeOptions, Attribute } from '../types.js';
 
-export const ATTRIBUTES: readonly Attribute[] = ['age', 'gender'];
+/** Every attribute name (src/attributes/registry.ts). */
+export const ATTRIBUTES: readonly Attribute[] = ATTRIBUTE_NAMES;
 
 export interface ResolvedAnalyzeOptions {
   minScore: number;
@@ -16,7 +18,7 @@ export interface ResolvedAnalyzeOptions {
 export const DEFAULT_ANALYZE_OPTIONS: Readonly<ResolvedAnalyzeOptions> = Object.freeze<ResolvedAnalyzeOptions>({
   minScore: 0.5,
   maxFaces: 100,
-  attributes: ['age', 'gender'],
+  attributes: [...DEFAULT_ATTRIBUTES],
 });
 
 /** Hard ceiling on faces per photo, whatever a caller asks for. */
@@ -35,7 +37,7 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions = {}, defaults: Re
   if (typeof maxFaces !== 'number' || !Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > MAX_FACES_LIMIT) {
     throw invalidOption('maxFaces', `an integer between 1 and ${MAX_FACES_LIMIT}`, maxFaces);
   }
-  if (!Array.isArray(attributes) || attributes.some((a) => !ATTRIBUTES.includes(a))) {
+  if (!Array.isArray(attributes) || attributes.some((a) => !isAttributeName(a))) {
     throw invalidOption('attributes', `a list of: ${ATTRIBUTES.join(', ')}`, Array.isArray(attributes) ? attributes.join(',') : attributes);
   }
   return { minScore, maxFaces, attributes: [...new Set(attributes)] };

@@ -5,12 +5,14 @@
  * original photo on the caller's side.
  */
 import type { AttributeAnswer } from '../models/profiles.js';
-import type { AnalysisResult, Attribute, Detection, FaceResult } from '../types.js';
-import { bucketForAge } from './age-buckets.js';
-import { combineAge, combineGender } from './attributes/combine-predictions.js';
+import type { AnalysisResult, Attribute, Detection, FaceResult, Point, RgbImage } from '../types.js';
+import type { ComputedSource, FaceMeasure, ModelSource } from '../attributes/attribute-definition.js';
+import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
-import { faceViews, type PhotoPixels } from './face-views.js';
+import { faceViews, type FaceView, type PhotoPixels } from './face-views.js';
+import { fivePointsOf68 } from './landmarks/five-points.js';
+import { boxToTurned, faceRolls, levelBy, levelFace, photoTurn, QUARTERS, toTurned, turnBack, type QuarterTurn } from './level-faces.js';
 import type { AttributePrediction, AttributePredictor, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
@@ -51,51 +53,164 @@ function cropSideOf(runners: readonly ({ cropSide?: number } | undefined)[]): nu
   return Math.max(0, ...runners.map((runner) => (runner ? (runner.cropSide ?? Infinity) : 0)));
 }
 
-/** Landmarks, then each chosen model's predictions, view by view; results in the photo's face order. */
+/** Where each face is cropped from once levelled, with what the computed attributes read. */
+export interface CroppedFace {
+  view: FaceView;
+  /** The face's index in the view. */
+  j: number;
+  /** The landmark model's 68 points, in the view's pixels. */
+  points68?: Point[];
+}
+
+/**
+ * Landmarks on the photo's views; then (with `level`: some model will crop the faces) the faces
+ * whose heads are tilted by LEVEL_MIN_ROLL or more get an upright view of their own
+ * (level-faces.ts) and their landmarks found again there. Returns each face's final view (where
+ * the models crop it) and its view in the photo (where computed attributes measure it).
+ */
+async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number, level: boolean): Promise<{ cropped: CroppedFace[]; inPhoto: CroppedFace[] }> {
+  const views = await faceViews(photo, faces, cropSide);
+  const cropped: CroppedFace[] = [];
+  const finder = runners.landmarks?.runner;
+  const locate = async (view: FaceView) => {
+    const points68 = finder?.locate68 ? await finder.locate68(view.image, view.faces) : undefined;
+    const points = points68 ? points68.map(fivePointsOf68) : finder ? await finder.locate(view.image, view.faces) : undefined;
+    view.faces.forEach((face, j) => {
+      if (points) face.landmarks ??= points[j];
+      cropped[view.indices[j]!] = { view, j, ...(points68 ? { points68: points68[j] } : {}) };
+    });
+  };
+  for (const view of views) await locate(view);
+  // Where the computed attributes measure: the photo as it is (a levelled patch moved the network's points by a few degrees of pitch).
+  const inPhoto = [...cropped];
+  // The landmarks reported are those found in the photo (as before levelling existed): levelled views' own stay inside them.
+  for (const [i, { view, j }] of cropped.entries()) faces[i]!.landmarks ??= view.faces[j]!.landmarks?.map(view.toPhoto);
+  if (level && finder?.locate68) {
+    const locate68 = finder.locate68.bind(finder);
+    for (const view of views) {
+      // The photo is upright here (analyzeFaces turned it): only tilted heads are levelled.
+      const rolls = await faceRolls(locate68, view.image, view.faces, 0, view.indices.map((i) => cropped[i]!.points68));
+      for (const [j, faceRoll] of rolls.entries()) {
+        const roll = levelBy(faceRoll, 0);
+        if (roll === 0) continue;
+        const levelled = levelFace(view.image, { box: view.faces[j]!.box, score: view.faces[j]!.score }, roll);
+        const i = view.indices[j]!;
+        await locate({ image: levelled.image, faces: [levelled.face], indices: [i], toPhoto: (p) => view.toPhoto(levelled.toPhoto(p)), roll });
+      }
+    }
+  }
+  return { cropped, inPhoto };
+}
+
+/** The views as the models read them: each with only the faces whose final view it is. */
+function finalViews(cropped: readonly CroppedFace[]): FaceView[] {
+  const byView = new Map<FaceView, number[]>();
+  for (const { view, j } of cropped) byView.set(view, [...(byView.get(view) ?? []), j]);
+  return [...byView].map(([view, js]) => ({ ...view, faces: js.map((j) => view.faces[j]!), indices: js.map((j) => view.indices[j]!) }));
+}
+
+/** Landmarks and levelling, then each chosen model's predictions, view by view; results in the photo's face order. */
 async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof chooseAttributeModels>, photo: PhotoPixels, faces: Detection[]) {
   const models = [...new Set([...chosen.values()].flatMap((c) => c.models))];
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
-  if (faces.length === 0) return predictions;
+  if (faces.length === 0) return { predictions, inPhoto: [] };
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
-  for (const view of await faceViews(photo, faces, cropSide)) {
-    if (runners.landmarks) {
-      const points = await runners.landmarks.runner.locate(view.image, view.faces);
-      view.faces.forEach((face, j) => {
-        face.landmarks ??= points[j];
-        faces[view.indices[j]!]!.landmarks ??= face.landmarks!.map(view.toPhoto);
-      });
+  const levelling = models.filter((m) => !m.runner.ownGeometry);
+  const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide, levelling.length > 0);
+  const run = async (views: FaceView[], which: typeof models) => {
+    for (const view of views) {
+      for (const model of which) {
+        const answers = await model.runner.predict(view.image, view.faces);
+        answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
+      }
     }
-    for (const model of models) {
-      const answers = await model.runner.predict(view.image, view.faces);
-      answers.forEach((answer, j) => (predictions.get(model.id)![view.indices[j]!] = answer));
-    }
-  }
-  return predictions;
+  };
+  await run(finalViews(cropped), levelling);
+  await run(finalViews(inPhoto), models.filter((m) => m.runner.ownGeometry));
+  return { predictions, inPhoto };
 }
 
 const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
 
-/** Finds the faces of a decoded photo and tells their gender and age. */
+/** Each requested model attribute's value for face `i`, from its models' predictions, in registry order. */
+function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof chooseAttributeModels>, predictions: Map<string, AttributePrediction[]>): void {
+  for (const definition of ATTRIBUTE_DEFINITIONS) {
+    const models = chosen.get(definition.name)?.models;
+    if (!models || definition.source.kind !== 'models') continue;
+    const value = (definition.source as ModelSource<unknown>).combine(models.map((m) => predictions.get(m.id)?.[i]));
+    if (value !== undefined) setAttributeValue(result, definition.name, value);
+  }
+}
+
+/** Each requested computed attribute (pose, quality, ...) of one face, measured in the (upright) photo. */
+function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace, wanted: readonly Attribute[], turn: number): void {
+  const face = view.faces[j]!;
+  const [ox, oy] = view.toPhoto([0, 0]);
+  const [ux, uy] = view.toPhoto([1, 0]);
+  const measure: FaceMeasure = {
+    image: view.image,
+    box: face.box,
+    pixelScale: Math.hypot(ux - ox, uy - oy),
+    roll: (view.roll ?? 0) + turn,
+    ...(points68 ? { points68 } : {}),
+    ...(face.landmarks ? { landmarks: face.landmarks } : {}),
+  };
+  for (const definition of ATTRIBUTE_DEFINITIONS) {
+    if (definition.source.kind !== 'computed' || !wanted.includes(definition.name)) continue;
+    const value = (definition.source as ComputedSource<unknown>).compute(measure);
+    if (value !== undefined) setAttributeValue(result, definition.name, value);
+  }
+}
+
+/** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when asked. */
+function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Pick<FaceAnalysis['models'], 'age' | 'gender'> & Partial<Record<Attribute, string | null>> {
+  const models: Record<string, string | null> = {};
+  // Sorted names: `age` before `gender`, as results always had them.
+  for (const name of ATTRIBUTE_NAMES.filter((n) => MODEL_ATTRIBUTES.includes(n))) {
+    if (findAttribute(name).byDefault || wanted.includes(name)) models[name] = modelIds(chosen.get(name)?.models);
+  }
+  return models as { age: string | null; gender: string | null };
+}
+
+/** Finds the faces of a decoded photo and tells their attributes. */
 export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeOptions, runners: LoadedRunners): Promise<FaceAnalysis> {
   const start = performance.now();
-  const found = await runners.detector.detectWithLink(photo.image, { minScore: options.minScore, maxFaces: options.maxFaces });
+  const detectOptions = { minScore: options.minScore, maxFaces: options.maxFaces };
+  let found = await runners.detector.detectWithLink(photo.image, detectOptions);
+  // A photo turned a quarter or more without an EXIF tag is put upright and its faces found again there (level-faces.ts).
+  const locate68 = runners.landmarks?.runner.locate68?.bind(runners.landmarks.runner);
+  // Only when something is asked of the faces: boxes alone are found in any orientation.
+  const guess = locate68 && found.faces.length > 0 && options.attributes.length > 0 ? await photoTurn(locate68, photo.image, found.faces) : 0;
+  let working = photo;
+  let turn: QuarterTurn = 0;
+  if (guess !== 0) {
+    // Confirmed by the detector, which finds more faces in the upright photo (a tilted face alone can
+    // mislead the landmark test): every turn is looked at, the most faces win, then the test's guess.
+    // Upright photos the test reads as upright (nearly all) pay none of this.
+    let best = { turn: 0 as QuarterTurn, found, image: photo.image };
+    for (const quarter of QUARTERS.slice(1)) {
+      const image = turnBack(photo.image, quarter);
+      const there = await runners.detector.detectWithLink(image, detectOptions);
+      const better = there.faces.length > best.found.faces.length || (there.faces.length === best.found.faces.length && quarter === guess);
+      if (better) best = { turn: quarter, found: there, image };
+    }
+    // The reduced decode's sharper band is given up for turned photos: its rectangles are the turned photo's.
+    if (best.turn !== 0) {
+      turn = best.turn;
+      found = best.found;
+      working = { image: best.image };
+    }
+  }
   const faces = found.faces;
   const detected = performance.now();
   const chosen = chooseAttributeModels(runners, options.attributes);
-  const predictions = await cropStages(runners, chosen, photo, faces);
-  const ageModels = chosen.get('age')?.models;
-  const genderModels = chosen.get('gender')?.models;
+  const { predictions, inPhoto } = await cropStages(runners, chosen, working, faces);
+  const { width, height } = photo.image;
   const results = faces.map((face, i): FaceResult => {
-    const result: FaceResult = { box: face.box, score: face.score };
-    if (face.landmarks) result.landmarks = face.landmarks;
-    const gender = genderModels && combineGender(genderModels.map((m) => predictions.get(m.id)?.[i]));
-    if (gender) result.gender = gender;
-    const age = ageModels && combineAge(ageModels.map((m) => predictions.get(m.id)?.[i]));
-    if (typeof age?.ageYears === 'number') {
-      result.age = { years: age.ageYears, bucket: bucketForAge(age.ageYears) };
-      if (age.ageRange) result.age.range = age.ageRange;
-      if (age.ageBucketProbabilities) result.age.bucketProbabilities = age.ageBucketProbabilities;
-    }
+    const result: FaceResult = { box: boxToTurned(face.box, turn, width, height), score: face.score };
+    if (face.landmarks) result.landmarks = face.landmarks.map((p) => toTurned(p, turn, width, height));
+    modelAnswers(result, i, chosen, predictions);
+    if (inPhoto[i]) computedAnswers(result, inPhoto[i]!, options.attributes, turn);
     return result;
   });
   return {
@@ -104,8 +219,7 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
     attributesMs: performance.now() - detected,
     models: {
       detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id,
-      age: modelIds(ageModels),
-      gender: modelIds(genderModels),
+      ...answeringModels(chosen, options.attributes),
       ...(found.input ? { detectorInput: { width: found.input[0], height: found.input[1] } } : {}),
     },
   };

@@ -5,6 +5,8 @@
  * gender probability), numbers rounded to what is meaningful, timings
  * added up.
  */
+import type { AttributeDefinition } from '../attributes/attribute-definition.js';
+import { ATTRIBUTE_DEFINITIONS, setAttributeValue } from '../attributes/registry.js';
 import type { DecodedImage } from '../image/decode.js';
 import type { AppliedCalibration } from '../models/profile-calibration.js';
 import type { AnalysisResult, FaceResult, Point } from '../types.js';
@@ -29,11 +31,9 @@ function toOriginal(face: FaceResult, { scale, original }: PhotoGeometry): FaceR
     score: round(face.score, 4),
   };
   if (face.landmarks) result.landmarks = face.landmarks.map(([px, py]): Point => [round(px * scale.x, 1), round(py * scale.y, 1)]);
-  if (face.gender) result.gender = { label: face.gender.label, probability: round(face.gender.probability, 4) };
-  if (face.age) {
-    result.age = { ...face.age, years: round(face.age.years, 1) };
-    if (face.age.range) result.age.range = [round(face.age.range[0], 1), round(face.age.range[1], 1)];
-    if (face.age.bucketProbabilities) result.age.bucketProbabilities = face.age.bucketProbabilities.map((p) => round(p, 4));
+  for (const definition of ATTRIBUTE_DEFINITIONS) {
+    const value = face[definition.name];
+    if (value !== undefined) setAttributeValue(result, definition.name, (definition as AttributeDefinition).toResult(value, scale));
   }
   return result;
 }

@@ -5,6 +5,7 @@
  * stages and never branches on a model's name.
  */
 import type { InferenceSession } from 'onnxruntime-node';
+import type { ExpressionResult } from '../attributes/expression.js';
 import type { Detection, GenderLabel, Point, RgbImage } from '../types.js';
 
 export interface DetectOptions {
@@ -41,6 +42,8 @@ export interface FaceCropper {
 /** Finds five landmarks (eyes, nose tip, mouth corners) for each given face. */
 export interface LandmarkFinder extends FaceCropper {
   locate(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
+  /** For 68-point models: all 68 points (iBUG order, image pixels), which pose and the face's leveling use. */
+  locate68?(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
 }
 
 /** One prediction per face, in the order given. */
@@ -52,10 +55,18 @@ export interface AttributePrediction {
   ageBucketProbabilities?: number[];
   /** Years that hold the true age for about 80% of faces (calibrated models only). */
   ageRange?: [low: number, high: number];
+  /** The most likely expression, its probability and all seven (src/attributes/expression.ts). */
+  expression?: ExpressionResult;
 }
 
-/** Predicts age and/or gender for all faces of a photo in one batch. */
+/** Predicts attributes (age, gender, expression) for all faces of a photo in one batch. */
 export interface AttributePredictor extends FaceCropper {
+  /**
+   * True for runners that reproduce another program's crop exactly (imported classifiers as their
+   * spec says, Levi-Hassner as OpenCV's classic app): they read every face in the photo as it is,
+   * never a levelled patch (src/pipeline/level-faces.ts), so their answers stay those of that program.
+   */
+  readonly ownGeometry?: boolean;
   predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]>;
 }
 

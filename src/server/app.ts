@@ -32,6 +32,7 @@ import { answerClientError, installErrorHandler } from './plugins/error-handler.
 import { createMetrics, installMetrics } from './plugins/metrics.js';
 import { createProfileGates, type GateProfile, type ProfileGates } from './profile-gates.js';
 import { analyzeRoutes } from './routes/analyze.js';
+import { attributeRoutes } from './routes/attributes.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
 import { analysisResultSchema, batchResponseSchema } from './schemas/analysis-result.js';
@@ -204,6 +205,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes, { gate: gates });
   await app.register(profileRoutes, { gates });
+  await app.register(attributeRoutes);
   await app.register(analyzeRoutes, { gates, metrics, limits: { maxBytes: config.maxUploadBytes, maxFiles: config.maxBatchFiles } });
   await app.register(fastifyStatic, { root: webRoot(), prefix: '/', index: ['index.html'], cacheControl: true, maxAge: '1h' });
   return app;

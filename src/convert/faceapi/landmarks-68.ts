@@ -20,7 +20,7 @@ export const LANDMARKS_68_INPUT_SIZE = 112;
  * One dense block: a stride-2 reduction, then three separable convolutions
  * each fed the ReLU of the sum of every earlier output in the block.
  */
-function denseBlock(ctx: LayerContext, prefix: string, x: string, isFirst: boolean): string {
+export function denseBlock(ctx: LayerContext, prefix: string, x: string, isFirst: boolean): string {
   const { g } = ctx;
   const reduced = isFirst
     ? conv2d(ctx, `${prefix}/conv0`, x, { stride: 2 })

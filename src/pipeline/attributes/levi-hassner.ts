@@ -85,6 +85,8 @@ async function probabilities(session: InferenceSession, image: RgbImage, faces: 
  *   const [first] = await predictor.predict(image, faces); // { ageYears: 28.4 }
  */
 export const createLeviHassnerAgePredictor: RunnerFactory<AttributePredictor> = (session) => ({
+  // The classic app's crop, never levelled: its answers stay OpenCV's.
+  ownGeometry: true,
   async predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]> {
     if (faces.length === 0) return [];
     const buckets = BUCKET_MIDPOINTS.length;
@@ -104,6 +106,7 @@ export const createLeviHassnerAgePredictor: RunnerFactory<AttributePredictor> = 
  *   const [first] = await predictor.predict(image, faces); // { gender: { label: 'female', probability: 0.93 } }
  */
 export const createLeviHassnerGenderPredictor: RunnerFactory<AttributePredictor> = (session) => ({
+  ownGeometry: true,
   async predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]> {
     if (faces.length === 0) return [];
     const probs = await probabilities(session, image, faces, 2);

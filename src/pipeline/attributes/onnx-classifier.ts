@@ -104,6 +104,8 @@ export const createOnnxClassifier: RunnerFactory<AttributePredictor> = (session,
   const spec = readFittedSpec(stored);
   const batch = spec.input.batch;
   return {
+    // Fed as the spec (its authors) crop, never levelled.
+    ownGeometry: true,
     // The face's longer side spans the crop's longer side divided by the margin.
     cropSide: Math.ceil(Math.max(...spec.input.size) / spec.crop.margin),
     async predict(image: RgbImage, faces: readonly Detection[]): Promise<AttributePrediction[]> {

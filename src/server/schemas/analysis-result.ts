@@ -3,7 +3,12 @@
  * OpenAPI document and lets fastify serialize responses quickly. Objects
  * allow additional properties so a field the library adds is never dropped.
  */
-import { AGE_BUCKETS } from '../../types.js';
+import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, MODEL_ATTRIBUTES } from '../../attributes/registry.js';
+
+/** Each attribute's field in a face, in the registry's order (the order fields are serialised in). */
+const attributeSchemas = Object.fromEntries(ATTRIBUTE_DEFINITIONS.map((d) => [d.name, { ...d.schema, description: d.description }]));
+/** The model(s) that answered each model attribute, in sorted order (`age` before `gender`, as always serialised). */
+const modelSchemas = Object.fromEntries(ATTRIBUTE_NAMES.filter((n) => MODEL_ATTRIBUTES.includes(n)).map((name) => [name, { type: ['string', 'null'] }]));
 
 const point = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } as const;
 
@@ -31,23 +36,7 @@ export const analysisResultSchema = {
           },
           score: { type: 'number', description: 'Detector confidence, 0..1.' },
           landmarks: { type: 'array', items: point, description: 'Left eye, right eye, nose tip, left and right mouth corner.' },
-          gender: {
-            type: 'object',
-            properties: { label: { type: 'string', enum: ['female', 'male'] }, probability: { type: 'number' } },
-          },
-          age: {
-            type: 'object',
-            properties: {
-              years: { type: 'number' },
-              bucket: { type: 'string', enum: [...AGE_BUCKETS] },
-              range: point,
-              bucketProbabilities: {
-                type: 'array',
-                items: { type: 'number' },
-                description: 'For bucket models (OpenCV Levi-Hassner): probability of each bucket, in the order 0-2 ... 60-100.',
-              },
-            },
-          },
+          ...attributeSchemas,
         },
       },
     },
@@ -60,8 +49,7 @@ export const analysisResultSchema = {
       type: 'object',
       properties: {
         detector: { type: 'string' },
-        age: { type: ['string', 'null'] },
-        gender: { type: ['string', 'null'] },
+        ...modelSchemas,
         detectorInput: {
           type: 'object',
           description: 'For detectors that choose their input per photo (imported YuNet, SCRFD, RetinaFace): the size in pixels the network ran at.',

@@ -6,6 +6,7 @@
  * checked against the offered profiles by the route (ProfileGates.pick), so
  * its error names them; the OpenAPI document lists them (`documentedQuery`).
  */
+import { ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES, findAttribute } from '../../attributes/registry.js';
 import type { AnalyzeOptions, Attribute } from '../../types.js';
 
 export interface AnalyzeQuery {
@@ -16,13 +17,15 @@ export interface AnalyzeQuery {
   models?: string;
 }
 
+const NAMES = ATTRIBUTE_NAMES.join('|');
+
 const optionProperties = {
     minScore: { type: 'number', minimum: 0, maximum: 1, description: 'Drop faces whose detector score is below this (default 0.5).' },
     maxFaces: { type: 'integer', minimum: 1, maximum: 1000, description: 'At most this many faces, highest scores first (default 100).' },
     attributes: {
       type: 'string',
-      pattern: '^((age|gender)(,(age|gender))*)?$',
-      description: 'Comma-separated attributes to compute: `age`, `gender` (default both; empty for none).',
+      pattern: `^((${NAMES})(,(${NAMES}))*)?$`,
+      description: `Comma-separated attributes to compute (default ${DEFAULT_ATTRIBUTES.map((n) => `\`${n}\``).join(', ')}; empty for none), any of: ${ATTRIBUTE_NAMES.map((n) => `\`${n}\` (${findAttribute(n).description})`).join('; ')}.`,
     },
     models: {
       type: 'string',

@@ -43,7 +43,8 @@ describe('profiles made by imports', () => {
     const store = tempStore();
     await saveImport(store, 'mine', [model('age', 'levi-hassner-age')], target);
     const resolved = await resolveStoredProfile('mine', store.dir);
-    assert.deepEqual(resolved.attributeModels.map((m) => [m.id, m.kind]), [['mine-age', 'levi-hassner-age'], ['faceapi-age-gender', 'faceapi-age-gender']]);
+    // The expression model comes with every profile that names none (src/attributes/expression.ts, withAttributeDefaults).
+    assert.deepEqual(resolved.attributeModels.map((m) => [m.id, m.kind]), [['mine-age', 'levi-hassner-age'], ['faceapi-age-gender', 'faceapi-age-gender'], ['faceapi-expression', 'faceapi-expression']]);
     assert.deepEqual(resolved.answers.age, { models: ['mine-age'], combine: 'alone' }, 'the imported model answers age alone, not averaged with face-api');
     assert.deepEqual(resolved.answers.gender, { models: ['faceapi-age-gender'], combine: 'alone' });
     assert.deepEqual(resolved.detectors.map((d) => d.kind), ['faceapi-ssd-mobilenetv1', 'blazeface-back']);

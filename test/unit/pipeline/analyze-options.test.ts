@@ -14,7 +14,8 @@ const bad: [object, RegExp][] = [
   [{ minScore: Number.NaN }, /for minScore but received NaN/],
   [{ maxFaces: 0 }, /Expected an integer between 1 and 1000 for maxFaces but received 0/],
   [{ maxFaces: 2.5 }, /for maxFaces but received 2.5/],
-  [{ attributes: ['age', 'emotion'] }, /Expected a list of: age, gender for attributes but received 'age,emotion'/],
+  // Every registered attribute is named (src/attributes/registry.ts).
+  [{ attributes: ['age', 'emotion'] }, /Expected a list of: age, expression, gender, pose, quality for attributes but received 'age,emotion'/],
   [{ attributes: 'age' }, /for attributes but received 'age' of type string/],
 ];
 
