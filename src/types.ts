@@ -68,7 +68,16 @@ export interface AnalyzeOptions {
   maxFaces?: number;
   /** Which attributes to compute (default age and gender; see ATTRIBUTE_NAMES). */
   attributes?: Attribute[];
+  /**
+   * How the photo's upright is found: `exif` (default) trusts its EXIF tag, as photo tools do;
+   * `auto` also tells a photo turned a quarter or more without a tag (level-faces.ts), at the cost
+   * of landmark runs on every photo and up to three more detector runs on some.
+   */
+  orientation?: Orientation;
 }
+
+export const ORIENTATIONS = ['exif', 'auto'] as const;
+export type Orientation = (typeof ORIENTATIONS)[number];
 
 /** Raw RGB pixels, 3 bytes a pixel, row-major, no padding. */
 export interface RgbImage {

@@ -9,7 +9,7 @@ import { ATTRIBUTE_DEFINITIONS, DEFAULT_ATTRIBUTES } from '../attributes/registr
 import { DEFAULT_ANALYZE_OPTIONS, ATTRIBUTES } from '../pipeline/analyze-options.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
-import type { Attribute } from '../types.js';
+import { ORIENTATIONS, type Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
@@ -62,6 +62,7 @@ program
   .option('--concurrency <n>', 'photos in flight at once', integer(1, 256), 4)
   .option('--min-score <score>', 'minimum detector score (0..1)', fraction, DEFAULT_ANALYZE_OPTIONS.minScore)
   .option('--max-faces <n>', 'at most this many faces per photo', integer(1, 1000), DEFAULT_ANALYZE_OPTIONS.maxFaces)
+  .addOption(new Option('--orientation <how>', "how the photo's upright is found: exif (its EXIF tag) or auto (also photos turned without a tag; slower)").choices(ORIENTATIONS).default(DEFAULT_ANALYZE_OPTIONS.orientation))
   .option('--attributes <list>', `attributes to compute, comma-separated (default ${DEFAULT_ATTRIBUTES.join(',')}): ${ATTRIBUTE_DEFINITIONS.map((d) => `${d.name} (${d.description})`).join('; ')}`, attributeList)
   .option('--pool-size <n>', 'worker threads', integer(1, 64), ANALYZER_DEFAULTS.poolSize)
   .option('--threads <n>', 'onnxruntime threads per worker', integer(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
@@ -84,7 +85,7 @@ program
       annotate: o.annotate,
       concurrency: o.concurrency,
       progress: Boolean(process.stderr.isTTY) && (format !== 'table' || o.output !== undefined),
-      photo: { minScore: o.minScore, maxFaces: o.maxFaces, ...(o.attributes ? { attributes: o.attributes } : {}) },
+      photo: { minScore: o.minScore, maxFaces: o.maxFaces, orientation: o.orientation, ...(o.attributes ? { attributes: o.attributes } : {}) },
       analyzer: {
         profile: o.models,
         modelDir: o.modelDir,

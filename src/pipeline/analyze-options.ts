@@ -4,7 +4,7 @@
  */
 import { invalidOption } from '../errors.js';
 import { ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES, isAttributeName } from '../attributes/registry.js';
-import type { AnalyzeOptions, Attribute } from '../types.js';
+import { ORIENTATIONS, type AnalyzeOptions, type Attribute, type Orientation } from '../types.js';
 
 /** Every attribute name (src/attributes/registry.ts). */
 export const ATTRIBUTES: readonly Attribute[] = ATTRIBUTE_NAMES;
@@ -13,12 +13,14 @@ export interface ResolvedAnalyzeOptions {
   minScore: number;
   maxFaces: number;
   attributes: Attribute[];
+  orientation: Orientation;
 }
 
 export const DEFAULT_ANALYZE_OPTIONS: Readonly<ResolvedAnalyzeOptions> = Object.freeze<ResolvedAnalyzeOptions>({
   minScore: 0.5,
   maxFaces: 100,
   attributes: [...DEFAULT_ATTRIBUTES],
+  orientation: 'exif',
 });
 
 /** Hard ceiling on faces per photo, whatever a caller asks for. */
@@ -30,7 +32,7 @@ export const MAX_FACES_LIMIT = 1000;
  */
 export function resolveAnalyzeOptions(options: AnalyzeOptions = {}, defaults: ResolvedAnalyzeOptions = DEFAULT_ANALYZE_OPTIONS): ResolvedAnalyzeOptions {
   if (options === null || typeof options !== 'object') throw invalidOption('options', 'an object', options);
-  const { minScore = defaults.minScore, maxFaces = defaults.maxFaces, attributes = defaults.attributes } = options;
+  const { minScore = defaults.minScore, maxFaces = defaults.maxFaces, attributes = defaults.attributes, orientation = defaults.orientation } = options;
   if (typeof minScore !== 'number' || !(minScore >= 0 && minScore <= 1)) {
     throw invalidOption('minScore', 'a number between 0 and 1', minScore);
   }
@@ -40,5 +42,6 @@ export function resolveAnalyzeOptions(options: AnalyzeOptions = {}, defaults: Re
   if (!Array.isArray(attributes) || attributes.some((a) => !isAttributeName(a))) {
     throw invalidOption('attributes', `a list of: ${ATTRIBUTES.join(', ')}`, Array.isArray(attributes) ? attributes.join(',') : attributes);
   }
-  return { minScore, maxFaces, attributes: [...new Set(attributes)] };
+  if (!(ORIENTATIONS as readonly unknown[]).includes(orientation)) throw invalidOption('orientation', `one of: ${ORIENTATIONS.join(', ')}`, orientation);
+  return { minScore, maxFaces, attributes: [...new Set(attributes)], orientation };
 }

@@ -179,8 +179,9 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   let found = await runners.detector.detectWithLink(photo.image, detectOptions);
   // A photo turned a quarter or more without an EXIF tag is put upright and its faces found again there (level-faces.ts).
   const locate68 = runners.landmarks?.runner.locate68?.bind(runners.landmarks.runner);
-  // Only when something is asked of the faces: boxes alone are found in any orientation.
-  const guess = locate68 && found.faces.length > 0 && options.attributes.length > 0 ? await photoTurn(locate68, photo.image, found.faces) : 0;
+  // Only when asked (orientation 'auto': the test costs landmark runs on every photo, up to three
+  // detector runs on some) and something is asked of the faces: boxes are found in any orientation.
+  const guess = options.orientation === 'auto' && locate68 && found.faces.length > 0 && options.attributes.length > 0 ? await photoTurn(locate68, photo.image, found.faces) : 0;
   let working = photo;
   let turn: QuarterTurn = 0;
   if (guess !== 0) {

@@ -41,10 +41,10 @@ let matched = 0;
 let faces = 0;
 for (const sample of SAMPLE_NUMBERS) {
   test(`sample${sample} turned 90/180/270 without EXIF: same genders, ages within 3 years`, async () => {
-    const upright = await analyzer.analyze(await turned(sample, 0));
+    const upright = await analyzer.analyze(await turned(sample, 0), { orientation: 'auto' });
     const { width, height } = upright.image;
     for (const degrees of [90, 180, 270]) {
-      const result = await analyzer.analyze(await turned(sample, degrees));
+      const result = await analyzer.analyze(await turned(sample, degrees), { orientation: 'auto' });
       for (const face of upright.faces) {
         faces++;
         const [tx, ty] = turnPoint(centre(face), degrees, width, height);

@@ -4,7 +4,8 @@ import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js'
 import { FaceReadError } from '../../../src/errors.js';
 
 test('defaults fill what is not given', () => {
-  assert.deepEqual(resolveAnalyzeOptions({ minScore: 0.7 }), { minScore: 0.7, maxFaces: 100, attributes: ['age', 'gender'] });
+  assert.deepEqual(resolveAnalyzeOptions({ minScore: 0.7 }), { minScore: 0.7, maxFaces: 100, attributes: ['age', 'gender'], orientation: 'exif' });
+  assert.equal(resolveAnalyzeOptions({ orientation: 'auto' }).orientation, 'auto');
   assert.deepEqual(resolveAnalyzeOptions({ attributes: ['gender', 'gender'] }).attributes, ['gender']);
 });
 
@@ -17,6 +18,7 @@ const bad: [object, RegExp][] = [
   // Every registered attribute is named (src/attributes/registry.ts).
   [{ attributes: ['age', 'emotion'] }, /Expected a list of: age, expression, gender, pose, quality for attributes but received 'age,emotion'/],
   [{ attributes: 'age' }, /for attributes but received 'age' of type string/],
+  [{ orientation: 'upright' }, /Expected one of: exif, auto for orientation but received 'upright'/],
 ];
 
 for (const [options, message] of bad) {
