@@ -18,7 +18,7 @@ import { analyzeFaces, type FaceAnalysis, type LoadedRunners } from '../pipeline
 import type { PhotoPixels, SharperRegion } from '../pipeline/face-views.js';
 import type { ExecutionProvider } from './execution-provider.js';
 import { oneAtATime } from './one-at-a-time.js';
-import { loadRunners } from './load-runners.js';
+import { loadAskedModels, loadRunners } from './load-runners.js';
 
 /** What a worker loads: the profile's files (src/models/prepare.ts) and how to run them. */
 export interface WorkerSetup extends StoredProfile {
@@ -90,7 +90,10 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
       const decodeMs = performance.now() - started;
       const photo: PhotoPixels = { image: decoded.image };
       if (decoded.reduced) photo.sharper = (rect) => sharperRegion(bytes, decoded, rect, task.decode);
-      const analysis = await inTurn(() => analyzeFaces(photo, task.options, runners));
+      const analysis = await inTurn(async () => {
+        await loadAskedModels(runners, task.options.attributes);
+        return analyzeFaces(photo, task.options, runners);
+      });
       return { ok: true, photo: { decoded: { original: decoded.original, scale: decoded.scale }, decodeMs, analysis } };
     } catch (error) {
       if (isFaceReadError(error)) return { ok: false, error: error.toJSON() };

@@ -8,11 +8,14 @@
  *   const stored = await resolveStoredProfile('default');
  *   const { runner } = await loadRunner(stored.detectors[0]!, 'detector', { intraOpThreads: 1, executionProvider: 'cpu' });
  */
+import { DEFAULT_ATTRIBUTES } from '../attributes/registry.js';
+import { FaceReadError } from '../errors.js';
 import { findKind, type DetectorKind, type ModelRole } from '../models/kinds.js';
 import type { StoredModelFile, StoredProfile } from '../models/prepare.js';
 import type { LoadedRunners } from '../pipeline/analyze-photo.js';
 import { chainFromSpec, linksOf, type ChainLinkSpec, type DetectorChain, type DetectorLook } from '../pipeline/detectors/detector-chain.js';
 import type { AttributePredictor, FaceDetector, LandmarkFinder, RunnerFactory } from '../pipeline/runner-types.js';
+import type { Attribute } from '../types.js';
 import type { ExecutionProvider } from './execution-provider.js';
 import { createSession } from './session-options.js';
 
@@ -58,6 +61,28 @@ async function loadDetectorChain(files: readonly StoredModelFile[], settings: Se
 export async function loadRunners(profile: StoredProfile, settings: SessionSettings): Promise<LoadedRunners> {
   const runners: LoadedRunners = { detector: await loadDetectorChain(profile.detectors, settings), attributeModels: [], answers: profile.answers };
   if (profile.landmarks) runners.landmarks = await loadRunner(profile.landmarks, 'landmarks', settings);
-  for (const file of profile.attributeModels) runners.attributeModels.push(await loadRunner(file, 'attributes', settings));
+  for (const file of profile.attributeModels) {
+    const answersByDefault = DEFAULT_ATTRIBUTES.some((attribute) => profile.answers[attribute]?.models.includes(file.id));
+    if (answersByDefault) runners.attributeModels.push(await loadRunner(file, 'attributes', settings));
+    else (runners.deferred ??= new Map()).set(file.id, () => loadRunner(file, 'attributes', settings));
+  }
   return runners;
+}
+
+/** Loads, once, the deferred models (see LoadedRunners) answering any of `attributes`. */
+export async function loadAskedModels(runners: LoadedRunners, attributes: readonly Attribute[]): Promise<void> {
+  if (!runners.deferred?.size) return;
+  for (const attribute of attributes) {
+    for (const id of runners.answers[attribute]?.models ?? []) {
+      const load = runners.deferred.get(id);
+      if (!load) continue;
+      try {
+        runners.attributeModels.push(await load());
+      } catch (cause) {
+        // Kept deferred: the next photo that asks tries again (and says why again).
+        throw new FaceReadError('MODEL_UNAVAILABLE', `The model ${id} for ${attribute} cannot be loaded: ${(cause as Error).message}`, { cause });
+      }
+      runners.deferred.delete(id);
+    }
+  }
 }

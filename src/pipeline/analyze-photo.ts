@@ -19,8 +19,13 @@ export interface LoadedRunners {
   /** The profile's detector chain: each link runs only when the ones before found no face. */
   detector: DetectorChain;
   landmarks?: { id: string; runner: LandmarkFinder };
-  /** Every attribute model of the profile, once each. */
+  /** Every attribute model of the profile loaded so far, once each. */
   attributeModels: { id: string; runner: AttributePredictor }[];
+  /**
+   * Models answering only attributes a photo must ask for (e.g. `expression`): loaded by the first
+   * photo that asks (load-runners.ts `loadAskedModels`), so start-up and memory pay only for the defaults.
+   */
+  deferred?: Map<string, () => Promise<{ id: string; runner: AttributePredictor }>>;
   /** Who answers each attribute and how their answers combine (src/models/profiles.ts). */
   answers: Readonly<Partial<Record<Attribute, AttributeAnswer>>>;
 }

@@ -54,7 +54,7 @@ for (const sample of [1, 3, 5]) {
     assert.ok(pitchDiffs.reduce((a, b) => a + b, 0) / pitchDiffs.length < 4, `pitch differences ${pitchDiffs}`);
 
     for (const turn of [90, 180, 270]) {
-      const turned = await analyzer.analyze(await photo(sample).rotate(turn).png().toBuffer(), ask);
+      const turned = await analyzer.analyze(await photo(sample).rotate(turn).png().toBuffer(), { ...ask, orientation: 'auto' });
       for (const f of upright.faces) {
         const [x, y] = turn === 90 ? [height - centreY(f), centreX(f)] : turn === 180 ? [width - centreX(f), height - centreY(f)] : [centreY(f), width - centreX(f)];
         const twin = near(turned.faces, x, y, f.box.width);

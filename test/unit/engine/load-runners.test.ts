@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRunners } from '../../../src/engine/load-runners.js';
+import { loadAskedModels, loadRunners } from '../../../src/engine/load-runners.js';
+import type { FaceReadError } from '../../../src/errors.js';
 import type { StoredModelFile } from '../../../src/models/prepare.js';
 import { syntheticScrfd, syntheticYunet } from '../../helpers/synthetic-detectors.js';
 
@@ -35,4 +36,26 @@ test("a detector's kind gives its own min score (YuNet 0.6) to both its links un
     { id: 'crowd-fallback+border', minScore: undefined },
   ]);
   assert.deepEqual(await chainOf([{ ...yunet, options: { minScore: 0.3, look: 'as-is' } }]), [{ id: 'crowd-detector', minScore: 0.3 }]);
+});
+
+test('a model answering only attributes a photo must ask for loads when first asked, not at start', async () => {
+  const detectors = [{ id: 'crowd-detector', path: path.join(dir, 'yunet.onnx'), kind: 'yunet' }];
+  // No such file: loading it would fail, so a start that succeeds did not load it.
+  const expression = { id: 'faceapi-expression', path: path.join(dir, 'missing-expression.onnx'), kind: 'faceapi-expression' };
+  const runners = await loadRunners(
+    { detectors, attributeModels: [expression], answers: { expression: { models: ['faceapi-expression'], combine: 'alone' } } },
+    { intraOpThreads: 1, executionProvider: 'cpu' },
+  );
+  assert.deepEqual(runners.attributeModels, []);
+  assert.deepEqual([...runners.deferred!.keys()], ['faceapi-expression']);
+  await loadAskedModels(runners, ['age', 'gender']);
+  assert.equal(runners.deferred!.size, 1, 'age and gender do not load it');
+  await assert.rejects(loadAskedModels(runners, ['expression']), (error: FaceReadError) => {
+    assert.equal(error.code, 'MODEL_UNAVAILABLE');
+    assert.match(error.message, /faceapi-expression for expression cannot be loaded/);
+    return true;
+  });
+  assert.equal(runners.deferred!.size, 1, 'still deferred: the next photo that asks tries again');
+  // A model answering a default attribute is loaded at start, so its fault stops the start.
+  await assert.rejects(loadRunners({ detectors, attributeModels: [{ ...expression, id: 'age-model' }], answers: { age: { models: ['age-model'], combine: 'alone' } } }, { intraOpThreads: 1, executionProvider: 'cpu' }));
 });
