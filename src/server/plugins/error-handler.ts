@@ -83,11 +83,15 @@ function messageFor(code: ErrorCode, original: string | undefined): string {
   }
 }
 
+/** Another body, status and headers for a failed request (the classic answers), or null for the registry's shape. */
+export type ErrorPresenter = (error: FaceReadError, request: FastifyRequest) => { statusCode: number; body: unknown; headers: Record<string, string> } | null;
+
 export interface ErrorHandlerOptions {
   /** Seconds to put in Retry-After on SERVER_BUSY and NOT_READY. */
   retryAfterSeconds(): number;
   /** Limit to quote in IMAGE_TOO_LARGE messages. */
   maxUploadBytes: number;
+  present?: ErrorPresenter;
 }
 
 /** Installs the error and not-found handlers on `app` (call on the root instance). */
@@ -108,6 +112,11 @@ export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerO
     // The rest of an upload refused for its size is not worth reading: end the connection after the answer.
     if (clientError.statusCode === 413) reply.header('connection', 'close');
     // Errors thrown while an annotated image was negotiated still answer in JSON.
+    const presented = options.present?.(clientError, request);
+    if (presented) {
+      reply.headers(presented.headers).code(presented.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(presented.body));
+      return;
+    }
     reply.code(clientError.statusCode).type('application/json; charset=utf-8').send({ error: clientError.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {

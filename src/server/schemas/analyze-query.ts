@@ -7,6 +7,7 @@
  * its error names them; the OpenAPI document lists them (`documentedQuery`).
  */
 import type { AnalyzeOptions, Attribute } from '../../types.js';
+import { API_COMPAT_MODES, type ApiCompat } from '../classic-format.js';
 
 export interface AnalyzeQuery {
   minScore?: number;
@@ -14,6 +15,7 @@ export interface AnalyzeQuery {
   attributes?: string;
   annotate?: boolean;
   models?: string;
+  format?: ApiCompat;
 }
 
 const optionProperties = {
@@ -40,6 +42,11 @@ export const analyzeQuerySchema = {
   additionalProperties: false,
   properties: {
     ...optionProperties,
+    format: {
+      type: 'string',
+      enum: [...API_COMPAT_MODES],
+      description: "The answer's shape: `faceread` (this result) or `classic`, the classic Flask app's `{ results: [{ bbox, gender, age }], processing_time }` and `{ error: \"<text>\" }` (default: the server's FACEREAD_API_COMPAT, else `faceread`).",
+    },
     annotate: {
       type: 'boolean',
       description: 'Answer with the photo annotated with boxes and labels instead of JSON: PNG or JPEG as `Accept` asks, JPEG without an `Accept` that names an image or JSON (none, `*/*`). `Accept: application/json` keeps the JSON answer.',
