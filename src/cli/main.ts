@@ -11,6 +11,7 @@ import { defaultStoreDir } from '../models/store.js';
 import type { Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
+import { registerImportClassicCommand } from './import-classic-command.js';
 import { registerImportCommands } from './import-command.js';
 import { registerProfilesCommand } from './profiles-command.js';
 import { registerEvalCommand } from './eval-command.js';
@@ -102,6 +103,7 @@ models.command('prepare').description("convert a profile's models into the store
 models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
 registerImportCommands(models, modelDirOption);
+registerImportClassicCommand(models, modelDirOption);
 registerProfilesCommand(program, modelDirOption);
 
 program
