@@ -115,10 +115,11 @@ program
   .option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)')
   .option('--pool-size <n>', 'worker threads', integer(1, 64))
   .addOption(basePrecisionOption())
+  .addOption(new Option('--api-compat <shape>', "answers of POST /api/analyze: 'faceread' or the classic Flask app's 'classic' (env FACEREAD_API_COMPAT)").choices(['faceread', 'classic']))
   .action(async (o) => {
     const { serve } = await import('../server/serve.js');
     const overrides = Object.fromEntries(
-      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, precision: o.precision }).filter(([, v]) => v !== undefined),
+      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, precision: o.precision, apiCompat: o.apiCompat }).filter(([, v]) => v !== undefined),
     );
     const server = await serve({ overrides });
     await server.ready;
