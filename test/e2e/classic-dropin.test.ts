@@ -123,6 +123,11 @@ describe('the classic app\'s clients against FaceRead in compatibility mode', { 
         return { status: response.status, body: await response.json(), code: response.headers.get('x-faceread-error-code') };
       });
       assert.deepEqual(native, { status: 400, body: { error: '没有选择文件' }, code: 'IMAGE_MISSING' });
+      // A file that is not a photo: FaceRead's message, in Chinese as the browser (zh-CN) asks.
+      await page.setInputFiles('#image-input', { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a photo') });
+      await page.click('#analyze');
+      await page.locator('#error').filter({ hasText: /./ }).waitFor({ timeout: 30_000 });
+      assert.match((await page.textContent('#error')) ?? '', /^(图片已损坏或不完整，无法读取。|不支持此文件类型。.*)$/);
       assert.deepEqual(pageErrors, []);
     } finally {
       await chromium.close();
