@@ -4,11 +4,14 @@
  * (`?format=classic` or `FACEREAD_API_COMPAT=classic`). The pipeline is the
  * same; only the last step, what is sent, differs:
  *
- *   {"results": [{"bbox": [x, y, w, h], "gender": "Male", "age": "25-32"}], "processing_time": "0.12s"}
- *   {"error": "没有上传图片"}                       (400; FaceRead's code in X-FaceRead-Error-Code)
+ *   {"processing_time":"0.12s","results":[{"age":"25-32","bbox":[x,y,w,h],"gender":"Male"}]}
+ *   {"error":"\u6ca1\u6709\u4e0a\u4f20\u56fe\u7247"}          (没有上传图片, 400; FaceRead's code in X-FaceRead-Error-Code)
+ *
+ * Both are written byte for byte as Flask's `jsonify` writes them (sorted keys, compact, non-ASCII escaped,
+ * a final newline), so that even a client comparing texts sees no difference.
  *
  * @example
- *   classicAnswer(result) // { results: [{ bbox: [10, 10, 30, 40], gender: 'Female', age: '25-32' }], processing_time: '0.01s' }
+ *   classicJson(classicAnswer(result)) // '{"processing_time":"0.01s","results":[{"age":"25-32","bbox":[10,10,30,40],"gender":"Female"}]}\n'
  */
 import type { FastifyRequest } from 'fastify';
 import type { ErrorCode, FaceReadError } from '../errors.js';
@@ -21,17 +24,18 @@ import type { MissingReason } from './upload.js';
 export const API_COMPAT_MODES = ['faceread', 'classic'] as const;
 export type ApiCompat = (typeof API_COMPAT_MODES)[number];
 
+/** Keys in the order Flask's jsonify sends them (sorted). */
 export interface ClassicFace {
+  age?: AgeBucket;
   /** Whole pixels of the photo as sent (after EXIF orientation): left, top, width, height. */
   bbox: [x: number, y: number, width: number, height: number];
   gender?: 'Male' | 'Female';
-  age?: AgeBucket;
 }
 
 export interface ClassicAnswer {
-  results: ClassicFace[];
   /** Seconds with two decimals and an `s`, as the classic app writes them: "0.12s". */
   processing_time: string;
+  results: ClassicFace[];
 }
 
 /** The header that keeps FaceRead's own error code beside a classic error body. */
@@ -110,15 +114,25 @@ export function classicAge(age: NonNullable<FaceResult['age']>): AgeBucket {
 
 /** A face in the classic shape; a face without gender or age (not asked, or no such model) has no such key. */
 export function classicFace(face: FaceResult): ClassicFace {
-  const classic: ClassicFace = { bbox: classicBbox(face.box) };
-  if (face.gender) classic.gender = face.gender.label === 'male' ? 'Male' : 'Female';
-  if (face.age) classic.age = classicAge(face.age);
-  return classic;
+  return {
+    ...(face.age ? { age: classicAge(face.age) } : {}),
+    bbox: classicBbox(face.box),
+    ...(face.gender ? { gender: face.gender.label === 'male' ? ('Male' as const) : ('Female' as const) } : {}),
+  };
 }
 
 /** The whole classic answer for one photo. */
 export function classicAnswer(result: AnalysisResult): ClassicAnswer {
-  return { results: result.faces.map(classicFace), processing_time: `${(result.timingsMs.total / 1000).toFixed(2)}s` };
+  return { processing_time: `${(result.timingsMs.total / 1000).toFixed(2)}s`, results: result.faces.map(classicFace) };
+}
+
+/**
+ * JSON as Flask's `jsonify` writes it: compact, non-ASCII as \uXXXX escapes (Python's ensure_ascii), a final
+ * newline. Key order is the objects' own (the classic shapes are built sorted, as jsonify sorts).
+ * @example classicJson({ error: '没有上传图片' }) // '{"error":"\\u6ca1\\u6709\\u4e0a\\u4f20\\u56fe\\u7247"}\n'
+ */
+export function classicJson(value: ClassicAnswer | ClassicError['body']): string {
+  return `${JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 export interface ClassicError {
@@ -153,6 +167,7 @@ export function classicErrorPresenter(serverDefault: ApiCompat, messages: PageMe
   return (error: FaceReadError, request: FastifyRequest) => {
     if (!request.routeOptions.config?.classicAnswers) return null;
     if (!wantsClassic((request.query as { format?: unknown } | undefined)?.format, serverDefault)) return null;
-    return classicError(error, messages.languageOf(request.headers['accept-language']), messages.errors['zh-CN']);
+    const classic = classicError(error, messages.languageOf(request.headers['accept-language']), messages.errors['zh-CN']);
+    return { ...classic, body: classicJson(classic.body) };
   };
 }

@@ -83,14 +83,15 @@ function messageFor(code: ErrorCode, original: string | undefined): string {
   }
 }
 
-/** Another body, status and headers for a failed request (the classic answers), or null for the registry's shape. */
-export type ErrorPresenter = (error: FaceReadError, request: FastifyRequest) => { statusCode: number; body: unknown; headers: Record<string, string> } | null;
+/** Another JSON body (as text), status and headers for a failed request (the classic answers), or null for the registry's shape. */
+export type ErrorPresenter = (error: FaceReadError, request: FastifyRequest) => { statusCode: number; body: string; headers: Record<string, string> } | null;
 
 export interface ErrorHandlerOptions {
   /** Seconds to put in Retry-After on SERVER_BUSY and NOT_READY. */
   retryAfterSeconds(): number;
   /** Limit to quote in IMAGE_TOO_LARGE messages. */
   maxUploadBytes: number;
+  /** Shapes the errors of requests that asked for another shape (the classic answers); the rest keep the registry's. */
   present?: ErrorPresenter;
 }
 
@@ -111,10 +112,11 @@ export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerO
     }
     // The rest of an upload refused for its size is not worth reading: end the connection after the answer.
     if (clientError.statusCode === 413) reply.header('connection', 'close');
-    // Errors thrown while an annotated image was negotiated still answer in JSON.
+    // Errors thrown while an annotated image was negotiated still answer in JSON (either shape).
     const presented = options.present?.(clientError, request);
     if (presented) {
-      reply.headers(presented.headers).code(presented.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(presented.body));
+      // Sent as text: the routes' error serializers are for the registry's shape.
+      reply.headers(presented.headers).code(presented.statusCode).type('application/json; charset=utf-8').send(presented.body);
       return;
     }
     reply.code(clientError.statusCode).type('application/json; charset=utf-8').send({ error: clientError.toJSON() });

@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { FaceReadError, isFaceReadError } from '../../errors.js';
 import { drawOverlay } from '../../image/draw-overlay.js';
 import type { AnalysisResult } from '../../types.js';
-import { classicAnswer, wantsClassic, type ApiCompat } from '../classic-format.js';
+import { classicAnswer, classicJson, wantsClassic, type ApiCompat } from '../classic-format.js';
 import { annotatedFormat } from '../negotiate.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 import type { ProfileGates } from '../profile-gates.js';
@@ -123,8 +123,8 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
         const annotated = await drawOverlay(photo, result, format);
         return reply.type(`image/${format}`).send(annotated);
       }
-      // Sent as text: the route's serializer is for FaceRead's result.
-      if (classic) return reply.type('application/json; charset=utf-8').send(JSON.stringify(classicAnswer(result)));
+      // Sent as text, as Flask writes it; the route's serializer is for FaceRead's result.
+      if (classic) return reply.type('application/json; charset=utf-8').send(classicJson(classicAnswer(result)));
       return reply.type('application/json; charset=utf-8').send(result);
     },
   );

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ERROR_CODES, FaceReadError, type ErrorCode } from '../../../src/errors.js';
-import { CLASSIC_STATUS, classicAge, classicAnswer, classicBbox, classicError, classicFace, wantsClassic } from '../../../src/server/classic-format.js';
+import { CLASSIC_STATUS, classicAge, classicAnswer, classicBbox, classicError, classicFace, classicJson, wantsClassic } from '../../../src/server/classic-format.js';
 import { preferredLanguages } from '../../../src/server/page-messages.js';
 import { ImageMissingError } from '../../../src/server/upload.js';
 import type { AnalysisResult } from '../../../src/types.js';
@@ -52,16 +52,17 @@ describe('classicAnswer', () => {
     models: { detector: 'd', age: 'a', gender: 'g' },
   };
 
-  it('has exactly the classic keys, in order', () => {
+  it('has exactly the classic keys, in the order Flask sends them (sorted)', () => {
     const answer = classicAnswer(result);
-    assert.deepEqual(JSON.parse(JSON.stringify(answer)), {
+    assert.deepEqual(answer, {
+      processing_time: '0.12s',
       results: [
-        { bbox: [100, 50, 80, 90], gender: 'Male', age: '38-43' },
+        { age: '38-43', bbox: [100, 50, 80, 90], gender: 'Male' },
         { bbox: [0, 0, 10, 10], gender: 'Female' },
       ],
-      processing_time: '0.12s',
     });
-    assert.deepEqual(Object.keys(classicFace(result.faces[0]!)), ['bbox', 'gender', 'age']);
+    assert.deepEqual(Object.keys(answer), ['processing_time', 'results']);
+    assert.deepEqual(Object.keys(classicFace(result.faces[0]!)), ['age', 'bbox', 'gender']);
   });
 
   it('writes the time in seconds with two decimals', () => {
@@ -122,4 +123,19 @@ describe('preferredLanguages', () => {
     assert.deepEqual(preferredLanguages('zh-TW,zh;q=0.9,en-US;q=0.8'), ['zh-TW', 'zh', 'en-US']);
     assert.deepEqual(preferredLanguages(undefined), []);
   });
+});
+
+describe('classicJson', () => {
+  // What Flask 2.2's jsonify (Debian's python3-flask) writes for these values, taken from Flask itself.
+  const flask: [string, Parameters<typeof classicJson>[0], string][] = [
+    ['an answer', { processing_time: '0.12s', results: [{ age: '25-32', bbox: [1, 2, 3, 4], gender: 'Male' }] }, '{"processing_time":"0.12s","results":[{"age":"25-32","bbox":[1,2,3,4],"gender":"Male"}]}\n'],
+    ['a Chinese error', { error: '没有上传图片' }, '{"error":"\\u6ca1\\u6709\\u4e0a\\u4f20\\u56fe\\u7247"}\n'],
+    ['no faces', { processing_time: '0.05s', results: [] }, '{"processing_time":"0.05s","results":[]}\n'],
+  ];
+  for (const [what, value, text] of flask) {
+    it(`writes ${what} byte for byte as Flask's jsonify`, () => {
+      assert.equal(classicJson(value), text);
+      assert.deepEqual(JSON.parse(text), value);
+    });
+  }
 });
