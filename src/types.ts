@@ -39,7 +39,13 @@ export interface AnalysisResult {
   image: { width: number; height: number };
   faces: FaceResult[];
   timingsMs: { decode: number; detect: number; attributes: number; total: number };
-  models: { detector: string; age: string | null; gender: string | null };
+  models: {
+    detector: string;
+    age: string | null;
+    gender: string | null;
+    /** For detectors that choose their input per photo (YuNet, SCRFD, RetinaFace): the size the network ran at. */
+    detectorInput?: { width: number; height: number };
+  };
 }
 
 export type Attribute = 'age' | 'gender';

@@ -21,13 +21,22 @@ async function importedFiles(store: ModelStore, entry: ImportedEntry) {
 
 const origin = (model: CatalogueModel) => (model.origin === 'built-in' ? `from ${model.definition.source.package}` : `imported from ${model.entry.sources.map((s) => s.path).join(' + ')}`);
 
-/** What an imported model's stored spec says it answers, or that the spec is broken (list must not fail on it). */
-function specSummary(model: CatalogueModel): string {
+/** What an imported model's stored spec says (what it answers, or a detector's input), or that the spec is broken (list must not fail on it). */
+function specSummary(model: CatalogueModel & { origin: 'imported' }): string {
   try {
+    if (model.kind.describeSpec) return model.kind.describeSpec(model.entry.spec!);
     return `answers ${modelTraits(model).provides.join(' and ')}`;
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** A detector kind's own chain settings, when it has any. */
+function chainNote(model: CatalogueModel): string {
+  const defaults = model.kind.role === 'detector' ? model.kind.chainDefaults : undefined;
+  if (!defaults) return '';
+  const parts = [...(defaults.minScore !== undefined ? [`min score ${defaults.minScore}`] : []), ...(defaults.look ? [`looks ${defaults.look}`] : [])];
+  return `; in a chain: ${parts.join(', ')} (unless a profile sets it)`;
 }
 
 export async function listModels(storeDir: string): Promise<number> {
@@ -53,7 +62,7 @@ export async function listModels(storeDir: string): Promise<number> {
     }
     // An imported model's spec may say what it answers (an imported classifier).
     const answers = model.origin === 'imported' && model.entry.spec ? `; ${specSummary(model)}` : '';
-    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}${answers}; ${origin(model)}`);
+    notes.push(`  ${model.id}: ${model.origin === 'built-in' ? `${model.definition.description}; licence ${model.definition.license}` : model.kind.description}${answers}${chainNote(model)}; ${origin(model)}`);
   }
   console.log(columns(rows).join('\n'));
   console.log(`\n${notes.join('\n')}`);

@@ -2,7 +2,7 @@
  * A worker thread of the analysis pool. It loads its own onnxruntime
  * sessions once (piscina waits for this module's promise before giving it
  * work) and then takes a photo's encoded bytes through the whole flow:
- * decode (at the size the detector needs) -> detect -> crop -> attributes.
+ * decode (reduced for large JPEGs, see decode.ts) -> detect -> crop -> attributes.
  * Inference never runs on the main thread, and decoded pixels never cross
  * threads. sharp decodes on libuv's threads, so a worker given two photos
  * at once decodes the next while its onnxruntime call runs.

@@ -23,8 +23,8 @@ export interface DecodeOptions {
   workingSide: number;
   /**
    * The longer side the detector needs (its square input). A JPEG at least JPEG_SHRINK_RATIO
-   * times larger is decoded at this side instead, which libjpeg does at a fraction of the cost
-   * of a full decode; faces too small in it are cropped from `decodeRegion` later.
+   * times larger is decoded smaller (see `reducedSide`), which libjpeg does at a fraction of the
+   * cost of a full decode; faces too small in it are cropped from `decodeRegion` later.
    */
   detectorSide?: number;
 }
@@ -36,10 +36,36 @@ export interface DecodeOptions {
  */
 export const JPEG_SHRINK_RATIO = 3;
 
+/**
+ * The side a reduced JPEG keeps where libjpeg's scales allow it, since faces are cropped from it:
+ * a 1920 px photo is decoded at 640 (loaded at 1/2), where a group photo's faces (60-100 px) crop
+ * within 0.06 years of age MAE of crops from the full photo, for no more than a 512 px decode
+ * costs (docs/accuracy.md, "Reduced JPEG decode").
+ */
+export const REDUCED_DETAIL_SIDE = 640;
+
+/**
+ * libjpeg's load scales, cheapest first. sharp loads at 1/k only when the whole reduction is at
+ * least k + 1 (it steps down one scale when the reduction rounds down to k), so the largest
+ * side decoded at 1/k is floor(longSide / (k + 1)).
+ */
+const JPEG_LOAD_SCALES = [8, 4, 2] as const;
+
+/** The side to decode a large JPEG at: the cheapest load scale keeping REDUCED_DETAIL_SIDE, else the 1/2 one. */
+export function reducedSide(longSide: number, detectorSide: number): number {
+  const wanted = Math.max(detectorSide, REDUCED_DETAIL_SIDE);
+  for (const k of JPEG_LOAD_SCALES) {
+    const side = Math.floor(longSide / (k + 1));
+    if (side >= wanted) return side;
+  }
+  // At least the detector's side, since the photo is JPEG_SHRINK_RATIO (3) times larger.
+  return Math.floor(longSide / 3);
+}
+
 export interface DecodedImage {
   /** The pixels the pipeline works on, possibly downscaled. */
   image: RgbImage;
-  /** True when `image` was decoded smaller than the working side for the detector (see `decodeRegion`). */
+  /** True when `image` was decoded smaller than the working side (see `reducedSide` and `decodeRegion`). */
   reduced: boolean;
   /** Size of the original image after EXIF orientation. */
   original: { width: number; height: number };
@@ -75,11 +101,11 @@ async function readHeader(bytes: Buffer, maxPixels: number): Promise<Metadata> {
   return metadata;
 }
 
-/** The longer side to decode at: the detector's side for large JPEGs, else the working side (0: full size). */
+/** The longer side to decode at: a reduced side for large JPEGs, else the working side (0: full size). */
 function decodeSide(format: string | undefined, longSide: number, options: DecodeOptions): { side: number; reduced: boolean } {
   const working = options.workingSide > 0 && longSide > options.workingSide ? options.workingSide : 0;
   const detector = options.detectorSide ?? 0;
-  if (format === 'jpeg' && detector > 0 && longSide >= detector * JPEG_SHRINK_RATIO) return { side: detector, reduced: true };
+  if (format === 'jpeg' && detector > 0 && longSide >= detector * JPEG_SHRINK_RATIO) return { side: reducedSide(longSide, detector), reduced: true };
   return { side: working, reduced: false };
 }
 
@@ -100,7 +126,7 @@ async function toRgb(pipeline: SharpPipeline, maxPixels: number): Promise<RgbIma
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }
 
-/** Decodes `bytes` (any supported format) to oriented 8-bit RGB, downscaled to `workingSide` (or `detectorSide`). */
+/** Decodes `bytes` (any supported format) to oriented 8-bit RGB, downscaled to `workingSide` (or a reduced side, see `reducedSide`). */
 export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promise<DecodedImage> {
   if (bytes.length === 0) throw undecodable('the file is empty');
   const metadata = await readHeader(bytes, options.maxPixels);

@@ -13,7 +13,7 @@
 import { FaceReadError } from '../errors.js';
 import type { Attribute } from '../types.js';
 import type { ImportedEntry } from './imported-store.js';
-import { attributeTraits, findKind, isKnownKind, type AttributeTraits, type ModelKind, type ModelRole } from './kinds.js';
+import { attributeTraits, detectorLandmarks, findKind, isKnownKind, type AttributeTraits, type ModelKind, type ModelRole } from './kinds.js';
 import { attributeModelIds, BUILT_IN_PROFILES, COMBINE_MODES, isBuiltInProfile, upgradeSavedProfile, type Profile } from './profiles.js';
 import { MODELS, type ModelDefinition } from './registry.js';
 import type { Manifest, ModelStore } from './store.js';
@@ -140,8 +140,8 @@ export class Catalogue {
   private checkLandmarks(profile: Profile, where: string, name: string): void {
     if (profile.landmarks) return;
     const blind = profile.detectors.filter((id) => {
-      const kind = this.findModel(id)?.kind;
-      return !(kind?.role === 'detector' && kind.landmarks);
+      const model = this.findModel(id);
+      return !(model && detectorLandmarks(model.kind, model.origin === 'imported' ? model.entry.spec : undefined));
     });
     if (blind.length === 0) return;
     for (const id of attributeModelIds(profile)) {

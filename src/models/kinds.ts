@@ -33,7 +33,7 @@ const DETECTOR_OPTIONS: Readonly<Record<string, KindOption>> = {
     description: "'as-is': the photo as it is; 'retry': then, when nothing is found, in black borders of 25% and 62.5% of its longer side; 'border': only in a 25% border",
     values: DETECTOR_LOOKS,
   },
-  minScore: { description: "faces this link keeps score at least this much, even when the caller asks for less", range: [0, 1] },
+  minScore: { description: "faces this link keeps score at least this much, even when the caller asks for less (default: its kind's own, shown by `models list`, else none)", range: [0, 1] },
 };
 
 /** A checked ONNX file, ready to store (`faceread models import-onnx`). */
@@ -66,14 +66,19 @@ interface KindBase {
    * throwing a RangeError that names the field at fault; the result goes to `importOnnx`.
    */
   readSpec?(json: unknown): ModelSpec;
+  /** What `models list` says of a stored model of this kind from the spec its import stored (e.g. its input size). */
+  describeSpec?(spec: ModelSpec): string;
 }
 
 export interface DetectorKind extends KindBase {
   role: 'detector';
   /** Its chain settings unless a profile says otherwise (default: look 'retry', no own min score). */
   chainDefaults?: { look?: DetectorLook; minScore?: number };
-  /** It gives five landmarks with each face (so the profile needs no landmark model for crops by landmarks). */
-  landmarks?: boolean;
+  /**
+   * It gives five landmarks with each face (so the profile needs no landmark model for crops by
+   * landmarks); for kinds where only some files do, a test of the spec their import stored.
+   */
+  landmarks?: boolean | ((spec: ModelSpec | undefined) => boolean);
   runner(): Promise<RunnerFactory<FaceDetector>>;
 }
 
@@ -145,6 +150,9 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     options: DETECTOR_OPTIONS,
     description: "YuNet (OpenCV Zoo's 2022mar and 2023mar, libfacedetection's yunet_n): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
     landmarks: true,
+    // Its scores between 0.5 and 0.6 are sometimes extra faces on the demo and WIDER photos (README);
+    // OpenCV's FaceDetectorYN.create defaults to 0.9, which drops small true faces.
+    chainDefaults: { minScore: 0.6 },
     runner: async () => (await import('../pipeline/detectors/yunet.js')).createYunetDetector,
     importOnnx: async () => {
       const { prepareYunetModel } = await import('../pipeline/detectors/yunet-import.js');
@@ -165,6 +173,46 @@ export const MODEL_KINDS: readonly ModelKind[] = [
       return async (bytes) => {
         const { bytes: stored, info } = prepareUltrafaceModel(bytes);
         return { bytes: stored, summary: `UltraFace, input ${info.size.join('x')}, ${info.priors} priors` };
+      };
+    },
+  },
+  {
+    id: 'scrfd',
+    role: 'detector',
+    options: DETECTOR_OPTIONS,
+    description: "InsightFace's SCRFD (scrfd_500m ... 10g, with or without keypoints; det_*.onnx): boxes and, with keypoints, 5 landmarks, the photo fitted into its input (640x640 when free)",
+    landmarks: (spec) => Array.isArray(spec?.keypoints),
+    describeSpec: (spec) => {
+      const size = spec.inputSize as [number, number] | null;
+      return `${Array.isArray(spec.keypoints) ? 'with keypoints' : 'without keypoints (no landmarks)'}, input ${size ? size.join('x') : '640x640 (free size)'}`;
+    },
+    runner: async () => (await import('../pipeline/detectors/scrfd.js')).createScrfdDetector,
+    importOnnx: async () => {
+      const { prepareScrfdModel } = await import('../pipeline/detectors/scrfd-import.js');
+      return async (bytes) => {
+        const { bytes: stored, layout } = await prepareScrfdModel(bytes);
+        const size = layout.inputSize ? `fixed input ${layout.inputSize.join('x')}` : 'any input size (run at 640x640)';
+        return { bytes: stored, spec: { ...layout }, summary: `SCRFD ${layout.keypoints ? 'with' : 'without'} keypoints, ${size}` };
+      };
+    },
+  },
+  {
+    id: 'retinaface',
+    role: 'detector',
+    options: DETECTOR_OPTIONS,
+    description: "RetinaFace (Pytorch_Retinaface's mobilenet0.25 and ResNet50 exports): boxes and 5 landmarks, run at the photo's own size up to 1024 px",
+    landmarks: true,
+    describeSpec: (spec) => {
+      const size = spec.inputSize as [number, number] | null;
+      return `input ${size ? `${size.join('x')} (letterboxed)` : "the photo's own size up to 1024 px"}; outputs ${spec.loc}, ${spec.conf}, ${spec.landms}`;
+    },
+    runner: async () => (await import('../pipeline/detectors/retinaface.js')).createRetinafaceDetector,
+    importOnnx: async () => {
+      const { prepareRetinafaceModel } = await import('../pipeline/detectors/retinaface-import.js');
+      return async (bytes) => {
+        const { bytes: stored, layout } = await prepareRetinafaceModel(bytes);
+        const size = layout.inputSize ? `fixed input ${layout.inputSize.join('x')} (letterboxed)` : 'any input size';
+        return { bytes: stored, spec: { ...layout }, summary: `RetinaFace, ${size}, outputs ${layout.loc}/${layout.conf}/${layout.landms}` };
       };
     },
   },
@@ -257,6 +305,12 @@ export function attributeTraits(kind: ModelKind, spec?: ModelSpec): AttributeTra
   if (kind.role !== 'attributes') return { provides: [], needsLandmarks: false };
   if (!kind.traits) return { provides: kind.provides, needsLandmarks: false };
   return spec ? kind.traits(spec) : { provides: [], needsLandmarks: false };
+}
+
+/** Whether a detector of this kind (with this stored spec) gives five landmarks with each face. */
+export function detectorLandmarks(kind: ModelKind, spec?: ModelSpec): boolean {
+  if (kind.role !== 'detector') return false;
+  return typeof kind.landmarks === 'function' ? kind.landmarks(spec) : Boolean(kind.landmarks);
 }
 
 /** What a model of this kind (with this stored spec) answers. */

@@ -5,7 +5,7 @@
  * original photo on the caller's side.
  */
 import type { AttributeAnswer } from '../models/profiles.js';
-import type { Attribute, Detection, FaceResult } from '../types.js';
+import type { AnalysisResult, Attribute, Detection, FaceResult } from '../types.js';
 import { bucketForAge } from './age-buckets.js';
 import { combineAge, combineGender } from './attributes/combine-predictions.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
@@ -31,7 +31,7 @@ export interface FaceAnalysis {
   faces: FaceResult[];
   detectMs: number;
   attributesMs: number;
-  models: { detector: string; age: string | null; gender: string | null };
+  models: AnalysisResult['models'];
 }
 
 /** The models answering each requested attribute, as the profile says. */
@@ -102,6 +102,11 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
     faces: results,
     detectMs: detected - start,
     attributesMs: performance.now() - detected,
-    models: { detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id, age: modelIds(ageModels), gender: modelIds(genderModels) },
+    models: {
+      detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id,
+      age: modelIds(ageModels),
+      gender: modelIds(genderModels),
+      ...(found.input ? { detectorInput: { width: found.input[0], height: found.input[1] } } : {}),
+    },
   };
 }

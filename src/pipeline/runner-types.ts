@@ -21,6 +21,11 @@ export interface FaceDetector {
    * given a reduced decode of a large JPEG. Unset: the detector gets the photo at the working side.
    */
   readonly inputSide?: number;
+  /**
+   * For detectors whose network input depends on the photo (YuNet, SCRFD, RetinaFace): the tensor
+   * size the last photo was run at, which results report (`models.detectorInput`).
+   */
+  readonly lastInput?: { readonly paddedWidth: number; readonly paddedHeight: number } | null;
   detect(image: RgbImage, options: DetectOptions): Promise<Detection[]>;
 }
 

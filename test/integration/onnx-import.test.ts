@@ -55,6 +55,6 @@ describe('models import-onnx', { skip, timeout: 180_000 }, () => {
     assert.doesNotMatch((await faceread('profiles', 'list')).stdout, /^wrong /m, 'nothing was saved');
     const unknown = await faceread('models', 'import-onnx', '--kind', 'retinanet', PEER_FILES.yunet2023);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Expected one of: yunet, ultraface, insightface-genderage, classifier for --kind/);
+    assert.match(unknown.stderr, /Expected one of: yunet, ultraface, scrfd, retinaface, insightface-genderage, classifier for --kind/);
   });
 });

@@ -23,8 +23,12 @@ export interface ChainLink {
 
 export interface DetectorChain extends FaceDetector {
   readonly links: readonly ChainLink[];
-  /** The faces, and the id and model of the link that found them (null when none did). */
-  detectWithLink(image: RgbImage, options: DetectOptions): Promise<{ faces: Detection[]; link: string | null; model: string | null }>;
+  /**
+   * The faces, and the id and model of the link that found them (null when none did); `input`, for
+   * detectors that choose their input per photo, the [width, height] the answering link (else the
+   * first) ran the photo at.
+   */
+  detectWithLink(image: RgbImage, options: DetectOptions): Promise<{ faces: Detection[]; link: string | null; model: string | null; input?: [number, number] }>;
 }
 
 /** `box` cut to the photo (zero-sized when wholly outside). */
@@ -72,12 +76,17 @@ export function detectorChain(links: readonly ChainLink[]): DetectorChain {
   if (links.length === 0) throw new RangeError('A detector chain needs at least one detector');
   const inputSide = chainInputSide(links);
   const detectWithLink = async (image: RgbImage, options: DetectOptions) => {
-    for (const link of links) {
+    let firstInput: [number, number] | undefined;
+    for (const [k, link] of links.entries()) {
       const linkOptions = { minScore: Math.max(options.minScore, link.minScore ?? 0), maxFaces: options.maxFaces };
       const faces = tidy(await link.detector.detect(image, linkOptions), image, linkOptions);
-      if (faces.length > 0) return { faces, link: link.id, model: link.model ?? link.id };
+      // Read right after the run: a worker runs one photo's networks at a time (src/engine/one-at-a-time.ts).
+      const last = link.detector.lastInput;
+      const input: [number, number] | undefined = last ? [last.paddedWidth, last.paddedHeight] : undefined;
+      if (k === 0) firstInput = input;
+      if (faces.length > 0) return { faces, link: link.id, model: link.model ?? link.id, ...(input ? { input } : {}) };
     }
-    return { faces: [], link: null, model: null };
+    return { faces: [], link: null, model: null, ...(firstInput ? { input: firstInput } : {}) };
   };
   return {
     links,

@@ -12,6 +12,7 @@
  */
 import { describeShape, describeTensors, modelSignature, type ModelSignature, type SignatureDim } from '../../convert/onnx/model-signature.js';
 import { withPlainWeights } from '../../convert/onnx/plain-weights.js';
+import { ceilPriorLevels, priorCount } from './prior-boxes.js';
 import { ULTRAFACE_DEFAULT_SIZE } from './ultraface.js';
 
 export interface UltrafaceModelInfo {
@@ -22,14 +23,12 @@ export interface UltrafaceModelInfo {
   priors: number;
 }
 
-/** Prior sizes per feature map and the maps' strides, as the authors lay them out. */
-const PRIOR_SIZES_PER_MAP = [3, 2, 2, 3];
+/** Prior sizes per feature map (input pixels) and the maps' strides, as the authors lay them out. */
+const PRIOR_SIZES = [[10, 16, 24], [32, 48], [64, 96], [128, 192, 256]];
 const PRIOR_STRIDES = [8, 16, 32, 64];
 
 /** How many priors (rows of scores and boxes) UltraFace gives at an input size. */
-export function ultrafacePriorCount(width: number, height: number): number {
-  return PRIOR_STRIDES.reduce((sum, stride, m) => sum + Math.ceil(width / stride) * Math.ceil(height / stride) * PRIOR_SIZES_PER_MAP[m]!, 0);
-}
+export const ultrafacePriorCount = (width: number, height: number): number => priorCount(ceilPriorLevels(PRIOR_STRIDES, PRIOR_SIZES, width, height));
 
 const EXPECTED =
   'Expected an UltraFace face detector (RFB-320 / slim-320 or their 640 versions): one image input [1, 3, H, W] ' +

@@ -6,12 +6,12 @@
  * gives face/background scores [1, N, 2] and boxes [1, N, 4] as x1, y1,
  * x2, y2 normalised to the photo. No landmarks.
  */
-import type { InferenceSession } from 'onnxruntime-node';
 import ort from '../../engine/ort.js';
 import { writeOpenCvBlob } from '../../image/opencv-blob.js';
 import type { Detection, RgbImage } from '../../types.js';
 import { nonMaxSuppression, type Corners } from '../nms.js';
 import type { DetectOptions, FaceDetector, RunnerFactory } from '../runner-types.js';
+import { sessionFixedSize } from './detector-input.js';
 
 /** The authors' normalisation: (x - 127) / 128 on every channel. */
 export const ULTRAFACE_MEAN = 127;
@@ -47,13 +47,6 @@ export function ultrafaceFaces(scores: ArrayLike<number>, boxes: ArrayLike<numbe
   });
 }
 
-/** The network's [width, height] from the session's input shape. */
-function inputSizeOf(session: InferenceSession): [number, number] {
-  const meta = session.inputMetadata[0];
-  const [, , h, w] = meta?.isTensor ? meta.shape : [];
-  return typeof w === 'number' && typeof h === 'number' && w > 0 && h > 0 ? [w, h] : ULTRAFACE_DEFAULT_SIZE;
-}
-
 /**
  * A FaceDetector around a session of an UltraFace model.
  *
@@ -62,7 +55,7 @@ function inputSizeOf(session: InferenceSession): [number, number] {
  *   const faces = await detector.detect(image, { minScore: 0.7, maxFaces: 20 });
  */
 export const createUltrafaceDetector: RunnerFactory<FaceDetector> = (session) => {
-  const [width, height] = inputSizeOf(session);
+  const [width, height] = sessionFixedSize(session) ?? ULTRAFACE_DEFAULT_SIZE;
   const inputName = session.inputNames[0]!;
   return {
     inputSide: Math.max(width, height),

@@ -17,19 +17,13 @@
  * image-right mouth corner (the person's right eye first).
  */
 import { nonMaxSuppression, type Corners } from '../nms.js';
+import type { FaceCandidate } from './face-candidates.js';
+import { decodePriorBox, decodePriorPoints, priorBoxes, priorCount, type PriorLevel, type PriorVariances } from './prior-boxes.js';
 
 export type YunetLayout = 'priors' | 'strides';
 
 /** One face before suppression, in input pixels. */
-export interface YunetCandidate {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  score: number;
-  /** Five points as x, y pairs. */
-  landmarks: number[];
-}
+export type YunetCandidate = FaceCandidate;
 
 /** The strides of the `strides` layout and the output names each one has. */
 export const YUNET_STRIDES = [8, 16, 32] as const;
@@ -39,8 +33,8 @@ export const YUNET_PRIOR_OUTPUTS = ['loc', 'conf', 'iou'] as const;
 /** Prior sizes (input pixels) per feature map of the `priors` layout, and the maps' strides. */
 const PRIOR_SIZES = [[10, 16, 24], [32, 48], [64, 96], [128, 192, 256]] as const;
 const PRIOR_STRIDES = [8, 16, 32, 64] as const;
-const CENTRE_VARIANCE = 0.1;
-const SIZE_VARIANCE = 0.2;
+// OpenCV (4.6) scales the width with the centre variance and the height with the size variance.
+const VARIANCES: PriorVariances = { centre: 0.1, width: 0.1, height: 0.2 };
 
 /** Values per anchor in each output. */
 const BOX_VALUES = 4;
@@ -48,16 +42,16 @@ const LANDMARK_VALUES = 10;
 const LOC_VALUES = 14;
 
 /**
- * Feature-map sizes of the `priors` layout for an input, as OpenCV derives
+ * Feature maps of the `priors` layout for an input, as OpenCV derives
  * them: the input halved (rounding up) twice, then halved (rounding down).
  */
-function priorMaps(width: number, height: number): { cols: number; rows: number }[] {
+function priorLevels(width: number, height: number): PriorLevel[] {
   let cols = Math.floor(Math.floor((width + 1) / 2) / 2);
   let rows = Math.floor(Math.floor((height + 1) / 2) / 2);
-  return PRIOR_STRIDES.map(() => {
+  return PRIOR_STRIDES.map((stride, m) => {
     cols = Math.floor(cols / 2);
     rows = Math.floor(rows / 2);
-    return { cols, rows };
+    return { stride, sizes: PRIOR_SIZES[m]!, cols, rows };
   });
 }
 
@@ -65,30 +59,12 @@ function priorMaps(width: number, height: number): { cols: number; rows: number 
  * Priors of the `priors` layout for an input size: [cx, cy, w, h] each,
  * normalised to the input, in the network's output order.
  */
-export function yunetPriors(width: number, height: number): Float32Array {
-  const maps = priorMaps(width, height);
-  const priors = new Float32Array(yunetAnchorCount('priors', width, height) * 4);
-  let o = 0;
-  maps.forEach(({ cols, rows }, m) => {
-    const stride = PRIOR_STRIDES[m]!;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        for (const size of PRIOR_SIZES[m]!) {
-          priors[o++] = ((c + 0.5) * stride) / width;
-          priors[o++] = ((r + 0.5) * stride) / height;
-          priors[o++] = size / width;
-          priors[o++] = size / height;
-        }
-      }
-    }
-  });
-  return priors;
-}
+export const yunetPriors = (width: number, height: number): Float32Array => priorBoxes(priorLevels(width, height), width, height);
 
 /** How many anchors the network gives for an input (a multiple of 32 on each side). */
 export function yunetAnchorCount(layout: YunetLayout, width: number, height: number): number {
   if (layout === 'strides') return YUNET_STRIDES.reduce((sum, s) => sum + (width / s) * (height / s), 0);
-  return priorMaps(width, height).reduce((sum, { cols, rows }, m) => sum + cols * rows * PRIOR_SIZES[m]!.length, 0);
+  return priorCount(priorLevels(width, height));
 }
 
 const clamp01 = (v: number) => Math.min(Math.max(v, 0), 1);
@@ -122,18 +98,9 @@ export function decodeYunetPriors(
   for (let i = 0; i < count; i++) {
     const score = Math.sqrt(conf[i * 2 + 1]! * clamp01(iou[i]!));
     if (!(score > minScore)) continue;
-    const px = priors[i * 4]!, py = priors[i * 4 + 1]!, pw = priors[i * 4 + 2]!, ph = priors[i * 4 + 3]!;
     const o = i * LOC_VALUES;
-    const cx = (px + loc[o]! * CENTRE_VARIANCE * pw) * width;
-    const cy = (py + loc[o + 1]! * CENTRE_VARIANCE * ph) * height;
-    // OpenCV (4.6) scales the width with the centre variance and the height with the size variance.
-    const w = pw * Math.exp(loc[o + 2]! * CENTRE_VARIANCE) * width;
-    const h = ph * Math.exp(loc[o + 3]! * SIZE_VARIANCE) * height;
-    const landmarks: number[] = [];
-    for (let k = 0; k < 5; k++) {
-      landmarks.push((px + loc[o + 4 + 2 * k]! * CENTRE_VARIANCE * pw) * width, (py + loc[o + 5 + 2 * k]! * CENTRE_VARIANCE * ph) * height);
-    }
-    found.push({ x: cx - w / 2, y: cy - h / 2, width: w, height: h, score, landmarks });
+    const box = decodePriorBox(priors, i, loc, o, VARIANCES, width, height);
+    found.push({ ...box, score, landmarks: decodePriorPoints(priors, i, loc, o + 4, 5, VARIANCES.centre, width, height) });
   }
   return found;
 }

@@ -8,11 +8,11 @@
  *   const { bytes, info } = await prepareYunetModel(readFileSync('face_detection_yunet_2023mar.onnx'));
  *   // info: { family: 'yunet', layout: 'strides', fixedSize: null, exportedSize: [640, 640], ... }
  */
-import ort from '../../engine/ort.js';
 import { describeShape, describeTensors, modelSignature, type ModelSignature, type SignatureDim, type TensorSignature } from '../../convert/onnx/model-signature.js';
 import { withSymbolicImageSize } from '../../convert/onnx/symbolic-input.js';
 import { yunetAnchorCount, YUNET_STRIDE_OUTPUTS, YUNET_STRIDES, type YunetLayout } from './yunet-decode.js';
 import { yunetLayoutOf } from './yunet.js';
+import { outputShapesAt } from './probe-run.js';
 
 export interface YunetModelInfo {
   family: 'yunet';
@@ -88,14 +88,9 @@ const PROBE_SIZES: [number, number][] = [[96, 64], [160, 224]];
 /** Runs the model at `size` and checks the outputs hold one anchor per cell (or prior) of that size. */
 async function runsAt(bytes: Uint8Array, info: YunetModelInfo, [width, height]: [number, number]): Promise<boolean> {
   try {
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'basic' });
-    try {
-      const outputs = await session.run({ [info.inputName]: new ort.Tensor('float32', new Float32Array(3 * width * height), [1, 3, height, width]) });
-      if (info.layout === 'priors') return outputs.loc!.data.length === yunetAnchorCount('priors', width, height) * 14;
-      return YUNET_STRIDES.every((s) => outputs[`cls_${s}`]!.data.length === (width / s) * (height / s));
-    } finally {
-      await session.release();
-    }
+    const shapes = new Map((await outputShapesAt(bytes, info.inputName, [width, height])).map(({ name, dims }) => [name, dims.reduce((a, b) => a * b, 1)]));
+    if (info.layout === 'priors') return shapes.get('loc') === yunetAnchorCount('priors', width, height) * 14;
+    return YUNET_STRIDES.every((s) => shapes.get(`cls_${s}`) === (width / s) * (height / s));
   } catch {
     return false;
   }

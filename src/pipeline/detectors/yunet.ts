@@ -11,8 +11,7 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import ort from '../../engine/ort.js';
-import { loadSharp } from '../../image/load-sharp.js';
-import type { Detection, Point, RgbImage } from '../../types.js';
+import type { Detection, RgbImage } from '../../types.js';
 import type { DetectOptions, FaceDetector, RunnerFactory } from '../runner-types.js';
 import {
   decodeYunetPriors,
@@ -23,6 +22,8 @@ import {
   type YunetCandidate,
   type YunetLayout,
 } from './yunet-decode.js';
+import { inputPixels, networkInput, planarBlob, sessionFixedSize, type NetworkInput, type PixelFormat } from './detector-input.js';
+import { candidateDetection, scaleCandidate } from './face-candidates.js';
 
 /** Input sides are padded to multiples of this, as FaceDetectorYN pads them (the coarsest stride of the strides layout). */
 export const YUNET_DIVISOR = 32;
@@ -34,15 +35,11 @@ export const YUNET_DIVISOR = 32;
  */
 export const YUNET_MAX_SIDE = 1024;
 
-/** The network input chosen for one photo. */
-export interface YunetInput {
-  /** The photo resized to this (equal to the photo when it fits). */
-  width: number;
-  height: number;
-  /** The tensor's size: the above padded to multiples of 32, or the model's fixed size. */
-  paddedWidth: number;
-  paddedHeight: number;
-}
+/** The network input chosen for one photo (src/pipeline/detectors/detector-input.ts). */
+export type YunetInput = NetworkInput;
+
+/** YuNet's pixels: BGR, raw 0-255. */
+const YUNET_FORMAT: PixelFormat = { channels: 'bgr', mean: [0, 0, 0], scale: 1 };
 
 export interface YunetDetector extends FaceDetector {
   readonly layout: YunetLayout;
@@ -54,55 +51,18 @@ export interface YunetDetector extends FaceDetector {
   readonly lastInput: YunetInput | null;
 }
 
-const padded = (side: number) => Math.max(YUNET_DIVISOR, Math.ceil(side / YUNET_DIVISOR) * YUNET_DIVISOR);
-
 /**
  * The input size for a photo: its own size (never enlarged) with the longer side at most `maxSide`,
  * padded to multiples of 32; for a fixed-size model, the photo fitted into that size.
  */
-export function yunetInput(width: number, height: number, maxSide: number, fixedSize: [number, number] | null = null): YunetInput {
-  if (fixedSize) {
-    const [fw, fh] = fixedSize;
-    const scale = Math.min(fw / width, fh / height);
-    return { width: Math.max(1, Math.min(fw, Math.round(width * scale))), height: Math.max(1, Math.min(fh, Math.round(height * scale))), paddedWidth: fw, paddedHeight: fh };
-  }
-  const scale = Math.min(1, maxSide / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * scale));
-  const h = Math.max(1, Math.round(height * scale));
-  return { width: w, height: h, paddedWidth: padded(w), paddedHeight: padded(h) };
-}
+export const yunetInput = (width: number, height: number, maxSide: number, fixedSize: [number, number] | null = null): YunetInput =>
+  networkInput(width, height, { maxSide, divisor: YUNET_DIVISOR, fixedSize });
 
 /** The photo at the input's (unpadded) size: itself when it fits, else shrunk (bilinear, sharp). */
-export async function yunetPixels(image: RgbImage, input: YunetInput): Promise<RgbImage> {
-  if (input.width === image.width && input.height === image.height) return image;
-  const sharp = await loadSharp();
-  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(input.width, input.height, { fit: 'fill', kernel: 'linear' })
-    .raw()
-    .toBuffer();
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: input.width, height: input.height };
-}
+export const yunetPixels = inputPixels;
 
 /** Pixels of the input's size as a BGR NCHW float tensor of the padded size, black beyond them. */
-export function yunetBlob(pixels: RgbImage, input: YunetInput): Float32Array {
-  const { width, height, paddedWidth, paddedHeight } = input;
-  if (pixels.width !== width || pixels.height !== height) throw new RangeError(`Expected ${width}x${height} pixels but received ${pixels.width}x${pixels.height}`);
-  const data = pixels.data;
-  const plane = paddedWidth * paddedHeight;
-  const blob = new Float32Array(3 * plane);
-  const green = blob.subarray(plane, 2 * plane);
-  const red = blob.subarray(2 * plane);
-  for (let y = 0; y < height; y++) {
-    let source = y * width * 3;
-    const end = y * paddedWidth + width;
-    for (let o = y * paddedWidth; o < end; o++, source += 3) {
-      red[o] = data[source]!;
-      green[o] = data[source + 1]!;
-      blob[o] = data[source + 2]!;
-    }
-  }
-  return blob;
-}
+export const yunetBlob = (pixels: RgbImage, input: YunetInput): Float32Array => planarBlob(pixels, input, YUNET_FORMAT);
 
 /** Which output layout a session has, or a message naming what YuNet gives. */
 export function yunetLayoutOf(outputNames: readonly string[]): YunetLayout {
@@ -113,14 +73,6 @@ export function yunetLayoutOf(outputNames: readonly string[]): YunetLayout {
     `Expected YuNet outputs loc, conf, iou (2022mar) or cls/obj/bbox/kps at strides 8, 16, 32 (2023mar, yunet_n) but the model has ${outputNames.join(', ')}; ` +
       'import the file again with `faceread models import-onnx`',
   );
-}
-
-/** The model's fixed input [width, height] from the session, or null when height and width are free. */
-function fixedSizeOf(session: InferenceSession): [number, number] | null {
-  const meta = session.inputMetadata[0];
-  if (!meta?.isTensor) return null;
-  const [, , h, w] = meta.shape;
-  return typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0 ? [w, h] : null;
 }
 
 function decode(layout: YunetLayout, outputs: InferenceSession.OnnxValueMapType, input: YunetInput, minScore: number): YunetCandidate[] {
@@ -135,17 +87,6 @@ function decode(layout: YunetLayout, outputs: InferenceSession.OnnxValueMapType,
   );
 }
 
-/** A candidate in photo pixels: box clamped to the photo, landmarks as found. */
-function toDetection(face: YunetCandidate, image: RgbImage, sx: number, sy: number): Detection {
-  const x1 = Math.min(Math.max(face.x * sx, 0), image.width);
-  const y1 = Math.min(Math.max(face.y * sy, 0), image.height);
-  const x2 = Math.min(Math.max((face.x + face.width) * sx, 0), image.width);
-  const y2 = Math.min(Math.max((face.y + face.height) * sy, 0), image.height);
-  const landmarks: Point[] = [];
-  for (let k = 0; k < 5; k++) landmarks.push([face.landmarks[2 * k]! * sx, face.landmarks[2 * k + 1]! * sy]);
-  return { box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, score: face.score, landmarks };
-}
-
 /**
  * A runner factory for YuNet with a cap on the side photos are run at.
  *
@@ -157,7 +98,7 @@ export function yunetDetector(options: { maxSide?: number } = {}): RunnerFactory
   const maxSide = options.maxSide ?? YUNET_MAX_SIDE;
   return (session) => {
     const layout = yunetLayoutOf(session.outputNames);
-    const fixedSize = fixedSizeOf(session);
+    const fixedSize = sessionFixedSize(session);
     const inputName = session.inputNames[0]!;
     let lastInput: YunetInput | null = null;
     return {
@@ -175,7 +116,8 @@ export function yunetDetector(options: { maxSide?: number } = {}): RunnerFactory
         const tensor = new ort.Tensor('float32', yunetBlob(await yunetPixels(image, input), input), [1, 3, input.paddedHeight, input.paddedWidth]);
         const outputs = await session.run({ [inputName]: tensor });
         const faces = suppressYunet(decode(layout, outputs, input, detectOptions.minScore), detectOptions.maxFaces);
-        return faces.map((f) => toDetection(f, image, image.width / input.width, image.height / input.height));
+        const [sx, sy] = [image.width / input.width, image.height / input.height];
+        return faces.map((f) => candidateDetection(scaleCandidate(f, sx, sy), image));
       },
     };
   };

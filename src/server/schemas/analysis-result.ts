@@ -62,6 +62,11 @@ export const analysisResultSchema = {
         detector: { type: 'string' },
         age: { type: ['string', 'null'] },
         gender: { type: ['string', 'null'] },
+        detectorInput: {
+          type: 'object',
+          description: 'For detectors that choose their input per photo (imported YuNet, SCRFD, RetinaFace): the size in pixels the network ran at.',
+          properties: { width: { type: 'integer' }, height: { type: 'integer' } },
+        },
       },
     },
   },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { decodeImage, decodeRegion } from '../../../src/image/decode.js';
+import { decodeImage, decodeRegion, reducedSide, REDUCED_DETAIL_SIDE } from '../../../src/image/decode.js';
 import { FaceReadError, type ErrorCode } from '../../../src/errors.js';
 
 const LIMITS = { maxPixels: 50_000_000, workingSide: 0 };
@@ -58,12 +58,13 @@ test('shrinks to the working side and reports the scale back to original pixels'
   assert.deepEqual(scale, { x: 2, y: 2 });
 });
 
-test('decodes a large JPEG at the detector side (shrink-on-load) and says so; PNGs and smaller JPEGs keep the working side', async () => {
+test('decodes a large JPEG reduced (shrink-on-load) and says so; PNGs and smaller JPEGs keep the working side', async () => {
   const options = { maxPixels: 5e7, workingSide: 2048, detectorSide: 512 };
-  const large = await decodeImage(await solid(1800, 1200).jpeg().toBuffer(), options);
+  const large = await decodeImage(await solid(1920, 1280).jpeg().toBuffer(), options);
   assert.equal(large.reduced, true);
-  assert.deepEqual([large.image.width, large.image.height], [512, 341]);
-  assert.deepEqual(large.original, { width: 1800, height: 1200 });
+  assert.deepEqual([large.image.width, large.image.height], [640, 427]);
+  assert.deepEqual(large.original, { width: 1920, height: 1280 });
+  assert.deepEqual(large.scale, { x: 3, y: 1280 / 427 });
   const png = await decodeImage(await solid(1800, 1200).png().toBuffer(), options);
   assert.equal(png.reduced, false);
   assert.deepEqual([png.image.width, png.image.height], [1800, 1200]);
@@ -71,6 +72,22 @@ test('decodes a large JPEG at the detector side (shrink-on-load) and says so; PN
   const medium = await decodeImage(await solid(1400, 900).jpeg().toBuffer(), options);
   assert.equal(medium.reduced, false);
   assert.equal(medium.image.width, 1400);
+});
+
+test('the reduced side is the cheapest libjpeg scale that keeps the detail side, never under the detector side', () => {
+  assert.equal(REDUCED_DETAIL_SIDE, 640);
+  // 1/2 scale: the largest side sharp still loads at 1/2 is a third of the photo.
+  assert.equal(reducedSide(1920, 512), 640);
+  assert.equal(reducedSide(2400, 512), 800);
+  // Between 3x and 3.75x the detail side, 1/2 scale gives less than 640 but at least the detector's side.
+  assert.equal(reducedSide(1700, 512), 566);
+  assert.equal(reducedSide(1536, 512), 512);
+  // 12 MP phone photo: 1/4 scale (4032 / 5), not 1/2.
+  assert.equal(reducedSide(4032, 512), 806);
+  // 1/8 scale once a ninth of the photo keeps 640 px.
+  assert.equal(reducedSide(6000, 512), 666);
+  // A detector wider than the detail side sets the floor.
+  assert.equal(reducedSide(4032, 1024), 1344);
 });
 
 test('decodeRegion gives the pixels of the upright photo, at the working resolution', async () => {

@@ -132,6 +132,10 @@ describe('imported models whose spec says what they answer', () => {
     const withYunet = await saveImport(store, 'aligned', [model('detector', 'yunet')], target);
     assert.equal(withYunet.landmarks, undefined);
     await assert.rejects(setProfile(store, 'aligned', { detectors: ['aligned-detector', 'faceapi-tiny-face-detector'] }), /its detector faceapi-tiny-face-detector finds none/);
+    // SCRFD gives them only from a file with keypoints (its stored spec says which).
+    const scrfd = (keypoints: string[] | null) => ({ ...model('detector', 'scrfd'), spec: { inputName: 'input.1', scores: [], boxes: [], keypoints, inputSize: null } });
+    await assert.rejects(saveImport(store, 'aligned', [scrfd(null)], target), /its detector aligned-detector finds none/);
+    assert.deepEqual((await saveImport(store, 'aligned', [scrfd(['kps_8', 'kps_16', 'kps_32'])], target)).detectors, ['aligned-detector']);
     // A box crop needs no landmarks anywhere.
     await saveImport(store, 'boxed', [classifier('age', spec('box', ['age']))], target);
     assert.ok(await setProfile(store, 'boxed', { landmarks: null }));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { faceViews, type PhotoPixels, type SharperRegion } from '../../../src/pipeline/face-views.js';
+import { BAND_BELOW, faceViews, type PhotoPixels, type SharperRegion } from '../../../src/pipeline/face-views.js';
 import type { Box, Detection } from '../../../src/types.js';
 
 const image = { data: new Uint8Array(400 * 300 * 3), width: 400, height: 300 };
@@ -15,7 +15,7 @@ test('without sharper pixels every face is cropped from the detection image', as
   assert.deepEqual(views[0]!.toPhoto([3, 4]), [3, 4]);
 });
 
-test('faces smaller than the crop side come from one sharper band, in its pixels, and map back', async () => {
+test('faces under half the crop side come from one sharper band, in its pixels, and map back', async () => {
   const asked: Box[] = [];
   // The band at 4x the detection image's resolution.
   const photo: PhotoPixels = {
@@ -27,10 +27,12 @@ test('faces smaller than the crop side come from one sharper band, in its pixels
       return { image: { data: new Uint8Array(width * height * 3), width, height }, origin: { x: rect.x, y: rect.y }, scale: 0.25 };
     },
   };
-  const faces = [face(200, 100, 120), face(40, 60, 20), face(300, 200, 30)];
+  // 120 and 60 px keep at least half of a 112 px crop's pixels; 20 and 30 px do not.
+  const faces = [face(200, 100, 120), face(40, 60, 20), face(300, 200, 30), face(150, 20, 60)];
   const views = await faceViews(photo, faces, 112);
+  assert.equal(BAND_BELOW, 0.5);
   assert.equal(views.length, 2);
-  assert.deepEqual(views[0]!.indices, [0]);
+  assert.deepEqual(views[0]!.indices, [0, 3]);
   assert.deepEqual(views[1]!.indices, [1, 2]);
   assert.equal(asked.length, 1, 'one band for all small faces');
   // The band holds both small faces with a margin of 0.75 of their side, clipped to the image.
