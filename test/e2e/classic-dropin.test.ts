@@ -53,7 +53,12 @@ describe('the classic app\'s clients against FaceRead in compatibility mode', { 
   let server: ServerProcess;
   /** FaceRead's own answer (?format=faceread) for a photo, to compare the classic one with. */
   const ownAnswer = async (photo: string) => {
-    const response = await fetch(`${server.url}/api/analyze?format=faceread`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await readFile(photo) });
+    const body = await readFile(photo);
+    const response = await fetch(`${server.url}/api/analyze?format=faceread`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body }).catch((error: Error) => {
+      // Say why the server is gone, if it is: its exit and the end of its log.
+      const exit = server.child.exitCode ?? server.child.signalCode;
+      throw new Error(`${error.message} (${server.url}; server ${exit === null ? 'running' : `exited: ${exit}`}); its log ends:\n${server.log().slice(-3000)}`, { cause: error });
+    });
     return (await response.json()) as { faces: { box: { x: number; y: number; width: number; height: number } }[] };
   };
 
