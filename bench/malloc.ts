@@ -1,11 +1,12 @@
 /**
- * `npm run bench:malloc`: the allocator A/B behind `npm start`'s environment. Runs `bench:http`
- * once per setting, one after another in one go (same build, same photos, same machine), and
- * prints photos/s, CPU and page faults per photo and peak RSS side by side; writes
- * bench/results/malloc-<date>.json.
+ * `npm run bench:malloc`: the memory-setting A/B behind `npm start`'s environment (malloc, and
+ * V8's young generation). Runs `bench:http` once per setting, one after another in one go (same
+ * build, same photos, same machine), and prints photos/s, CPU and page faults per photo and peak
+ * RSS side by side; writes bench/results/malloc-<date>.json.
  *
  * Options (env): BENCH_DURATION_S (default 8), BENCH_LEVELS (default 1,4,16), BENCH_ROUNDS (default 1:
- * settings are run in turn this many times, so drift shows).
+ * settings are run in turn this many times, so drift shows), BENCH_SETTINGS (numbers of the
+ * settings to run, from 1, comma-separated; default all).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,13 +19,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = import.meta.url.endsWith('.js') ? join(here, '..', '..') : join(here, '..');
 const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 
-const SETTINGS: { name: string; env: string }[] = [
+const HAND_BACK = 'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072:glibc.malloc.arena_max=2';
+
+const ALL_SETTINGS: { name: string; env: string }[] = [
   { name: 'glibc defaults', env: '-' },
   { name: 'glibc arena_max=2', env: 'GLIBC_TUNABLES=glibc.malloc.arena_max=2' },
-  { name: 'glibc mmap/trim 128 KB (hand memory back)', env: 'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072:glibc.malloc.arena_max=2' },
+  { name: 'glibc mmap/trim 128 KB (hand memory back)', env: HAND_BACK },
   { name: 'glibc mmap/trim 4 MB', env: 'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4194304:glibc.malloc.trim_threshold=4194304:glibc.malloc.arena_max=2' },
   ...(existsSync(JEMALLOC) ? [{ name: 'jemalloc (default decay)', env: `LD_PRELOAD=${JEMALLOC}` }] : []),
+  // V8 grows each thread's young generation up to 16 MB semi-spaces when a thread allocates fast
+  // (the main thread under many uploads); smaller ones are collected more often but hold less.
+  { name: 'mmap/trim 128 KB + V8 semi-space 1 MB', env: `${HAND_BACK} NODE_OPTIONS=--max-semi-space-size=1` },
+  { name: 'mmap/trim 128 KB + V8 semi-space 4 MB', env: `${HAND_BACK} NODE_OPTIONS=--max-semi-space-size=4` },
 ];
+const chosen = process.env.BENCH_SETTINGS?.split(',').map(Number);
+const SETTINGS = chosen ? ALL_SETTINGS.filter((_, i) => chosen.includes(i + 1)) : ALL_SETTINGS;
 
 interface HttpReport {
   startToReadyMs: number;

@@ -53,6 +53,11 @@ export interface AnalyzerOptions {
    * float32 on the dev sets, see docs/accuracy.md); default `$FACEREAD_PRECISION` or `auto`.
    */
   precision?: PrecisionChoice;
+  /**
+   * Answer with the profile's models as they are, without the calibration `faceread calibrate`
+   * fitted into it (what a new calibration is fitted on); default false.
+   */
+  uncalibrated?: boolean;
   /** Defaults for per-photo options. */
   defaults?: AnalyzeOptions;
   /** Where progress notes go (model conversion, start-up); default nowhere. */
@@ -231,6 +236,8 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     await pool.destroy();
     throw error;
   }
+  // Applied on this thread as each result is assembled (a few numbers a face).
+  const calibration = settings.uncalibrated ? undefined : verified.calibration;
   // Photos beyond this wait still encoded: decoding them all at once under load would only
   // fill memory with pixels that no worker is free to look at yet.
   const admission = new PQueue({ concurrency: poolSize * TASKS_PER_WORKER });
@@ -257,7 +264,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     }
     if (!outcome.ok) throw new FaceReadError(outcome.error.code, outcome.error.message);
     const { decoded, decodeMs, analysis } = outcome.photo;
-    return assembleResult(decoded, analysis, { decodeMs, totalMs: performance.now() - started });
+    return assembleResult(decoded, analysis, { decodeMs, totalMs: performance.now() - started }, calibration);
   };
 
   const analyzer: Analyzer = {

@@ -29,6 +29,7 @@ export interface FaceResult {
   age?: {
     years: number;
     bucket: AgeBucket;
+    /** Years holding the true age for the profile's stated share of faces (calibrated profiles and models). */
     range?: [low: number, high: number];
     /** For models that predict the eight buckets (Levi-Hassner): each bucket's probability, in AGE_BUCKETS order. */
     bucketProbabilities?: number[];
@@ -45,6 +46,8 @@ export interface AnalysisResult {
     gender: string | null;
     /** For detectors that choose their input per photo (YuNet, SCRFD, RetinaFace): the size the network ran at. */
     detectorInput?: { width: number; height: number };
+    /** The profile whose fitted calibration (`faceread calibrate`) mapped the answers. */
+    calibrated?: string;
   };
 }
 

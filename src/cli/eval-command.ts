@@ -15,7 +15,8 @@ import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
 import { precisionOption } from './precision-option.js';
 
-function integerArgument(min: number, max: number) {
+/** `--x <n>`: an integer from min to max (also used by `calibrate`). */
+export function integerArgument(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`Expected an integer between ${min} and ${max} but received '${value}'.`);
@@ -23,7 +24,8 @@ function integerArgument(min: number, max: number) {
   };
 }
 
-function datasetArgument(value: string): string {
+/** `--dataset <kind>:<path>`, checked as the option is read (also used by `calibrate`). */
+export function datasetArgument(value: string): string {
   try {
     parseDatasetSpec(value);
   } catch (error) {

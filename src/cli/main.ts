@@ -1,5 +1,5 @@
 /**
- * The `faceread` command line: analyze, models, profiles, serve, batch, worker, eval.
+ * The `faceread` command line: analyze, models, profiles, serve, batch, worker, eval, calibrate.
  * Usage errors exit 2, failed files exit 1, success 0.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -11,6 +11,7 @@ import { defaultStoreDir } from '../models/store.js';
 import type { Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerImportClassicCommand } from './import-classic-command.js';
 import { registerImportCommands } from './import-command.js';
 import { registerProfilesCommand } from './profiles-command.js';
@@ -128,6 +129,7 @@ program
 registerBatchCommand(program);
 registerWorkerCommand(program);
 registerEvalCommand(program);
+registerCalibrateCommand(program);
 
 // A usage error prints its message and one line pointing at the command's help, not the whole help.
 function hintAtHelp(command: Command, names: string[]): void {

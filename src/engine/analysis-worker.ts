@@ -62,10 +62,7 @@ async function sharperRegion(bytes: Buffer, decoded: DecodedImage, rect: Box, op
 async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promise<AnalysisOutcome | null>> {
   let runners: LoadedRunners;
   try {
-    // sharp maps libvips while the sessions load (the main thread has usually mapped it already).
-    const decoder = loadSharp();
     runners = await loadRunners(workerData as WorkerSetup, workerData as WorkerSetup);
-    await decoder;
   } catch (error) {
     // Answer every task (the warm-up first) with the reason instead of dying: a worker that dies
     // while loading races piscina's dispatch of the first task, which may then never settle.
@@ -77,7 +74,12 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
   // Photos are decoded side by side but analysed one at a time (runners reuse their buffers).
   const inTurn = oneAtATime();
   return async (task) => {
-    if ('warmup' in task) return null;
+    if ('warmup' in task) {
+      // sharp's JavaScript takes this thread for ~70 ms: load it once the warm-up is answered, so
+      // readiness waits only for the models (a photo that comes sooner waits for it in decode).
+      setImmediate(() => void loadSharp().catch(() => {}));
+      return null;
+    }
     try {
       const started = performance.now();
       const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);

@@ -51,3 +51,18 @@ export function spreadSubset<T>(samples: readonly T[], limit: number | undefined
   const step = samples.length / limit;
   return Array.from({ length: limit }, (_, i) => samples[Math.floor(i * step)]!);
 }
+
+/**
+ * Parts of a set for fitting and for checking the fit: about `fraction` of the split keys (persons
+ * where the data set names them) go to `heldOut`, by a hash salted apart from the dev/test split's,
+ * so it cuts the dev half (or any part) at random again.
+ *
+ * @example const { fit, heldOut } = holdOut(samples, 0.3);
+ */
+export function holdOut<T extends { splitKey: string }>(samples: readonly T[], fraction: number): { fit: T[]; heldOut: T[] } {
+  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`Expected a held-out fraction between 0 and 1 (e.g. 0.3) but received ${fraction}`);
+  const fit: T[] = [];
+  const heldOut: T[] = [];
+  for (const sample of samples) (fnv1a(`holdout:${sample.splitKey}`) / 0x1_0000_0000 < fraction ? heldOut : fit).push(sample);
+  return { fit, heldOut };
+}

@@ -15,6 +15,7 @@ import type { Attribute } from '../types.js';
 import type { ImportedEntry } from './imported-store.js';
 import { attributeTraits, detectorLandmarks, findKind, isKnownKind, type AttributeTraits, type ModelKind, type ModelRole } from './kinds.js';
 import { attributeModelIds, BUILT_IN_PROFILES, COMBINE_MODES, isBuiltInProfile, upgradeSavedProfile, type Profile } from './profiles.js';
+import { calibrationProblem } from './profile-calibration.js';
 import { MODELS, type ModelDefinition } from './registry.js';
 import type { Manifest, ModelStore } from './store.js';
 
@@ -120,6 +121,8 @@ export class Catalogue {
       }
     }
     this.checkLandmarks(profile, where, name);
+    const problem = profile.calibration && calibrationProblem(profile.calibration);
+    if (problem) throw invalid(`${where}: ${problem}. Possible fix: run \`faceread calibrate\` again for it.`);
     for (const [id, options] of Object.entries(profile.modelOptions ?? {})) {
       const found = this.findModel(id);
       if (!found) throw invalid(`${where} sets options for "${id}", which it does not use.`);

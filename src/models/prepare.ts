@@ -8,6 +8,7 @@ import type { ModelOptions, ModelSpec } from '../pipeline/runner-types.js';
 import { Catalogue, type CatalogueModel } from './catalogue.js';
 import { verifyImported } from './imported-store.js';
 import { modelPrecision, type Precision, type PrecisionChoice } from './precision.js';
+import { appliedCalibration, type AppliedCalibration } from './profile-calibration.js';
 import { attributeModelIds, profileModelIds, type Profile } from './profiles.js';
 import { ModelStore, defaultStoreDir, type StoredModel } from './store.js';
 
@@ -31,6 +32,8 @@ export interface StoredProfile {
   attributeModels: StoredModelFile[];
   /** Who answers each attribute (model ids among attributeModels) and how they combine. */
   answers: Profile['attributes'];
+  /** The profile's fitted calibration, applied as each result is assembled (src/pipeline/assemble-result.ts). */
+  calibration?: AppliedCalibration;
 }
 
 /**
@@ -49,7 +52,7 @@ async function storedFile(store: ModelStore, model: CatalogueModel, choice: Prec
   return verify ? store.ensure(model.definition, precision) : store.peek(model.definition, precision);
 }
 
-function arrange(catalogue: Catalogue, profile: Profile, stored: ReadonlyMap<string, StoredModel>): StoredProfile {
+function arrange(catalogue: Catalogue, name: string, profile: Profile, stored: ReadonlyMap<string, StoredModel>): StoredProfile {
   const pick = (id: string): StoredModelFile => {
     const options = profile.modelOptions?.[id];
     const model = catalogue.findModel(id)!;
@@ -61,6 +64,7 @@ function arrange(catalogue: Catalogue, profile: Profile, stored: ReadonlyMap<str
     ...(profile.landmarks ? { landmarks: pick(profile.landmarks) } : {}),
     attributeModels: attributeModelIds(profile).map(pick),
     answers: profile.attributes,
+    ...(profile.calibration ? { calibration: appliedCalibration(name, profile.calibration) } : {}),
   };
 }
 
@@ -83,7 +87,7 @@ export async function resolveStoredProfile(
   // One at a time: conversions are CPU-bound and share the store's lock.
   const stored = new Map<string, StoredModel>();
   for (const id of profileModelIds(profile)) stored.set(id, (await storedFile(store, catalogue.findModel(id)!, precision, true))!);
-  return { ...arrange(catalogue, profile, stored), converted: [...stored.values()].some((m) => m.converted) };
+  return { ...arrange(catalogue, profileName, profile, stored), converted: [...stored.values()].some((m) => m.converted) };
 }
 
 /** The profile's files as the manifest lists them, unverified; undefined if any is not listed. */
@@ -97,5 +101,5 @@ export async function peekStoredProfile(profileName: string, modelDir = defaultS
     if (!found) return undefined;
     stored.set(id, found);
   }
-  return arrange(catalogue, profile, stored);
+  return arrange(catalogue, profileName, profile, stored);
 }

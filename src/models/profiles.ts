@@ -14,6 +14,7 @@
  */
 import type { ModelOptions } from '../pipeline/runner-types.js';
 import type { Attribute } from '../types.js';
+import { describeCalibration, type ProfileCalibration } from './profile-calibration.js';
 
 export const COMBINE_MODES = ['alone', 'mean'] as const;
 export type Combine = (typeof COMBINE_MODES)[number];
@@ -31,6 +32,8 @@ export interface Profile {
   attributes: Readonly<Partial<Record<Attribute, AttributeAnswer>>>;
   /** Settings for some of its models' runners (see each kind's `options`). */
   modelOptions?: Readonly<Record<string, ModelOptions>>;
+  /** Fitted on a user's labelled photos by `faceread calibrate` (src/models/profile-calibration.ts). */
+  calibration?: ProfileCalibration;
 }
 
 const alone = (model: string): AttributeAnswer => ({ models: [model], combine: 'alone' });
@@ -76,6 +79,7 @@ export function describeProfile(profile: Profile): string {
     ...(profile.landmarks ? [`landmarks ${profile.landmarks}`] : []),
     ...answers,
     ...(options.length > 0 ? [`options ${options.join('; ')}`] : []),
+    ...(profile.calibration ? [describeCalibration(profile.calibration)] : []),
   ].join('; ');
 }
 

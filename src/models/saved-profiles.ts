@@ -15,6 +15,7 @@ import type { Attribute } from '../types.js';
 import { Catalogue } from './catalogue.js';
 import { importedEntry, importedFiles, importedModelId, type ImportedModelBytes } from './imported-store.js';
 import { findKind, kindProvides } from './kinds.js';
+import type { ProfileCalibration } from './profile-calibration.js';
 import { BUILT_IN_PROFILES, isBuiltInProfile, profileModelIds, type AttributeAnswer, type Profile } from './profiles.js';
 import type { Manifest, ModelStore } from './store.js';
 
@@ -23,6 +24,12 @@ export function checkProfileName(name: string, option = '--name'): string {
   if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(name)) throw invalidOption(option, 'a kebab-case name (a-z, 0-9, -; at most 48 characters)', name);
   if (isBuiltInProfile(name)) throw invalidOption(option, `a name other than the built-in profiles (${Object.keys(BUILT_IN_PROFILES).join(', ')})`, name);
   return name;
+}
+
+/** A calibration was fitted to a profile's models: when they change it no longer fits, so it goes. */
+function withoutCalibration(profile: Profile): Profile {
+  const { calibration: _stale, ...rest } = profile;
+  return rest;
 }
 
 /** Options of models the profile no longer runs are dropped. */
@@ -75,7 +82,7 @@ export function saveImport(store: ModelStore, name: string, models: readonly Imp
     name,
     target.base,
     (profile) => {
-      let next: Profile = { ...profile, attributes: { ...profile.attributes } };
+      let next: Profile = { ...withoutCalibration(profile), attributes: { ...profile.attributes } };
       for (const model of models) {
         const id = importedModelId(name, model.slot);
         const kind = findKind(model.kind);
@@ -115,7 +122,7 @@ export interface ProfileChanges {
 /** Creates or changes saved profile `name` (new ones start from `base`). */
 export function setProfile(store: ModelStore, name: string, changes: ProfileChanges, base = 'default'): Promise<Profile> {
   return editProfile(store, name, base, (profile) => {
-    const { landmarks: oldLandmarks, ...rest } = profile;
+    const { landmarks: oldLandmarks, ...rest } = withoutCalibration(profile);
     const landmarks = changes.landmarks === undefined ? oldLandmarks : (changes.landmarks ?? undefined);
     const attributes: Partial<Record<Attribute, AttributeAnswer>> = { ...profile.attributes };
     for (const [attribute, answer] of Object.entries(changes.attributes ?? {}) as [Attribute, AttributeAnswer | null][]) {
@@ -139,6 +146,14 @@ export function setProfile(store: ModelStore, name: string, changes: ProfileChan
       ...(Object.keys(modelOptions).length > 0 ? { modelOptions } : {}),
     };
   });
+}
+
+/**
+ * Saves profile `name`: the models of profile `base` with `calibration` (any calibration `base` had
+ * is replaced: `faceread calibrate` fits on the base's uncalibrated answers).
+ */
+export function saveCalibratedProfile(store: ModelStore, name: string, base: string, calibration: ProfileCalibration): Promise<Profile> {
+  return editProfile(store, name, base, (_current, catalogue) => ({ ...withoutCalibration(catalogue.profile(base)), calibration }));
 }
 
 /** Deletes saved profile `name`; its imported models stay in the store (returned: those no profile uses now). */

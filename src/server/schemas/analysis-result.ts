@@ -67,6 +67,7 @@ export const analysisResultSchema = {
           description: 'For detectors that choose their input per photo (imported YuNet, SCRFD, RetinaFace): the size in pixels the network ran at.',
           properties: { width: { type: 'integer' }, height: { type: 'integer' } },
         },
+        calibrated: { type: 'string', description: 'The profile whose fitted calibration (`faceread calibrate`) mapped the ages, ranges and gender probabilities.' },
       },
     },
   },
