@@ -7,7 +7,11 @@
  *   weights) and the Levi-Hassner age and gender definitions;
  * - FaceRead by `npm start`'s own command line and environment, read from
  *   package.json when the bench runs (so it follows whatever `npm start`
- *   sets), run by /bin/sh in the project's root as npm runs scripts.
+ *   sets), run by /bin/sh in the project's root as npm runs scripts;
+ * - the same FaceRead serving the classic app's own networks (imported with
+ *   `models import-classic`) in compatibility mode (FACEREAD_API_COMPAT=classic),
+ *   answering in the classic shapes: its answers compare with the classic
+ *   app's directly.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,7 +36,7 @@ export type Verdict =
   | { kind: 'failure'; message: string };
 
 export interface ServerSpec {
-  id: 'classic' | 'faceread';
+  id: 'classic' | 'faceread' | 'faceread-classic';
   label: string;
   /** The command line, for the report. */
   commandLine: string;
@@ -70,6 +74,17 @@ export function classicRuntime(): { opencv: string; flask: string } | { missing:
   }
 }
 
+/** Reads a classic-shaped answer (the classic app's, or FaceRead's in compatibility mode). */
+function classicVerdict(status: number, body: string): Verdict {
+  const json = parseJson(body) as { results?: unknown; error?: unknown } | undefined;
+  if (status === 200 && Array.isArray(json?.results)) {
+    const results = json.results as { bbox?: unknown }[];
+    return { kind: 'answer', faces: results.length, boxes: JSON.stringify(results.map((r) => r.bbox)), signature: JSON.stringify(results) };
+  }
+  if (typeof json?.error === 'string') return { kind: 'failure', message: `${status} ${brief(json.error)}` };
+  return { kind: 'failure', message: `${status} ${brief(body) || '(empty body)'}` };
+}
+
 export function classicServer(root: string, nets: { detector: NetFiles; age: NetFiles; gender: NetFiles }, uploadDir: string, opencv: string): ServerSpec {
   const script = path.join(root, 'bench', 'classic-app.py');
   const netArgs = (['detector', 'age', 'gender'] as const).flatMap((name) => [`--${name}-model`, nets[name].model, `--${name}-config`, nets[name].config]);
@@ -83,15 +98,7 @@ export function classicServer(root: string, nets: { detector: NetFiles; age: Net
     readyPath: '/',
     isReady: (status) => status > 0, // any answer: the models are loaded before Flask listens
     readyWithinMs: 120_000,
-    verdict(status, body) {
-      const json = parseJson(body) as { results?: unknown; error?: unknown } | undefined;
-      if (status === 200 && Array.isArray(json?.results)) {
-        const results = json.results as { bbox?: unknown }[];
-        return { kind: 'answer', faces: results.length, boxes: JSON.stringify(results.map((r) => r.bbox)), signature: JSON.stringify(results) };
-      }
-      if (typeof json?.error === 'string') return { kind: 'failure', message: `${status} ${brief(json.error)}` };
-      return { kind: 'failure', message: `${status} ${brief(body) || '(empty body)'}` };
-    },
+    verdict: classicVerdict,
   };
 }
 
@@ -143,5 +150,27 @@ export function faceReadServer(root: string): ServerSpec {
       if (typeof error === 'string') return { kind: 'failure', message: `${status} ${brief(error)}` };
       return { kind: 'failure', message: `${status} ${brief(body) || '(empty body)'}` };
     },
+  };
+}
+
+/**
+ * FaceRead by `npm start` serving the classic networks imported into `store` as profile `classic`, in
+ * compatibility mode: the classic app's drop-in, read with the classic app's parser.
+ */
+export function faceReadClassicServer(root: string, store: string): ServerSpec {
+  const base = faceReadServer(root);
+  const compat = { FACEREAD_MODEL_DIR: store, FACEREAD_PROFILE: 'classic', FACEREAD_API_COMPAT: 'classic' };
+  return {
+    ...base,
+    id: 'faceread-classic',
+    label: 'FaceRead `npm start`, classic networks, FACEREAD_API_COMPAT=classic',
+    settings: { ...base.settings, ...compat },
+    spawn: (port, logFd) =>
+      spawn('/bin/sh', ['-c', npmStart(root).script], {
+        cwd: root,
+        env: { ...process.env, ...compat, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`, PORT: String(port) },
+        stdio: ['ignore', logFd, logFd],
+      }),
+    verdict: classicVerdict,
   };
 }

@@ -4,7 +4,11 @@
  * OpenCV 4.6 DNN, the res10 TF detector with its real weights, Levi-Hassner
  * age and gender definitions with random weights: the same compute), side by
  * side in one run, over HTTP on the same multipart uploads of the six 1920 px
- * face-api sample photos.
+ * face-api sample photos. A third server, FaceRead serving the classic
+ * app's own networks (imported with `models import-classic`, fed as the
+ * classic app feeds them) with FACEREAD_API_COMPAT=classic, is the drop-in:
+ * its one-at-a-time answers are compared with the classic app's, field by
+ * field (boxes, gender, age bucket).
  *
  * Each server runs alone (the other is stopped) at 1 client (one request at
  * a time), then 4 and 16 clients, in closed loops. Per level: requests/s,
@@ -24,7 +28,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { caffeModelFor, OPENCV_MODELS_DIR } from '../test/helpers/opencv-fixtures.js';
 import { openCvUnavailable } from '../test/helpers/opencv-dnn.js';
 import { percentile } from './child-json.js';
-import { classicRuntime, classicServer, faceReadServer, type ServerSpec, type Verdict } from './classic-servers.js';
+import { classicRuntime, classicServer, faceReadClassicServer, faceReadServer, type NetFiles, type ServerSpec, type Verdict } from './classic-servers.js';
 import { closedLoop, multipartUpload, post, type Upload } from './closed-loop.js';
 import { isRunning, resetPeakRss, treeCpuMs, treePeakRssMb, treePids, treeRssMb } from './process-tree.js';
 import { SAMPLE_PHOTOS } from './sample-photos.js';
@@ -47,7 +51,7 @@ function option(flag: string, env: string, fallback: string): string {
 
 const durationS = Number(option('--duration', 'BENCH_DURATION_S', '20'));
 const levels = option('--levels', 'BENCH_LEVELS', '1,4,16').split(',').map(Number);
-const serverIds = option('--servers', 'BENCH_SERVERS', 'classic,faceread').split(',').map((s) => s.trim());
+const serverIds = option('--servers', 'BENCH_SERVERS', 'classic,faceread,faceread-classic').split(',').map((s) => s.trim());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface LevelResult {
@@ -91,6 +95,8 @@ interface ServerRun {
   idleRssMb: number;
   /** Faces in each photo's one-at-a-time answer. */
   facesPerPhoto: number[];
+  /** Each photo's one-at-a-time answer without timings (null: it failed). */
+  answers: (string | null)[];
   restarts: number;
   levels: LevelResult[];
 }
@@ -290,6 +296,7 @@ async function runServer(spec: ServerSpec, uploads: readonly Upload[], logDir: s
       startToReadyMs: Math.round(startToReadyMs),
       idleRssMb: Math.round(idleRssMb),
       facesPerPhoto: reference.map((v) => (v.kind === 'answer' ? v.faces : -1)),
+      answers: reference.map((v) => (v.kind === 'answer' ? v.signature : null)),
       restarts: 0,
       levels: [],
     };
@@ -339,8 +346,17 @@ function printTables(runs: ServerRun[]): void {
     if (lines.length > 0) console.log(`\n${run.label}, failures and wrong answers (first distinct messages):\n${lines.join('\n')}`);
   }
   const classic = runs.find((r) => r.id === 'classic');
-  const faceRead = runs.find((r) => r.id === 'faceread');
-  if (!classic || !faceRead) return;
+  if (!classic) return;
+  for (const faceRead of runs.filter((r) => r.id !== 'classic')) compareWithClassic(classic, faceRead);
+}
+
+/** The answers of FaceRead's drop-in (classic shapes) against the classic app's, photo by photo. */
+export function sameAnswers(classic: ServerRun, dropIn: ServerRun, names: readonly string[]): { identical: number; differing: string[] } {
+  const differing = names.filter((_, i) => classic.answers[i] === null || classic.answers[i] !== dropIn.answers[i]);
+  return { identical: names.length - differing.length, differing };
+}
+
+function compareWithClassic(classic: ServerRun, faceRead: ServerRun): void {
   const at = (run: ServerRun, clients: number) => run.levels.find((l) => l.clients === clients);
   console.log(`\n| | ${classic.label} | ${faceRead.label} | FaceRead vs classic |`);
   console.log('| --- | --- | --- | --- |');
@@ -359,6 +375,29 @@ function printTables(runs: ServerRun[]): void {
   const cpu = (run: ServerRun) => run.levels.map((l) => fixed(l.serverCpuMsPerRequest, 0)).join(' / ');
   console.log(`| peak RSS (VmHWM, process tree) | ${fixed(peak(classic), 0)} MB | ${fixed(peak(faceRead), 0)} MB | ${ratio(peak(faceRead), peak(classic))} |`);
   console.log(`| server CPU ms per request (${levels.join(' / ')} clients) | ${cpu(classic)} | ${cpu(faceRead)} | |`);
+}
+
+/**
+ * The classic app's model folder (LearnOpenCV's file names) linking to `nets`, imported with
+ * `faceread models import-classic` into a new store, fed OpenCV's way as bench/classic-app.py feeds
+ * it. Returns the store.
+ */
+function importClassicFolder(nets: Record<'detector' | 'age' | 'gender', NetFiles>, workDir: string): string {
+  const folder = path.join(workDir, 'root-models');
+  const store = path.join(workDir, 'faceread-classic-store');
+  mkdirSync(folder, { recursive: true });
+  const names: [string, string][] = [
+    ['opencv_face_detector_uint8.pb', nets.detector.model],
+    ['opencv_face_detector.pbtxt', nets.detector.config],
+    ['age_deploy.prototxt', nets.age.config],
+    ['age_net.caffemodel', nets.age.model],
+    ['gender_deploy.prototxt', nets.gender.config],
+    ['gender_net.caffemodel', nets.gender.model],
+  ];
+  for (const [name, target] of names) symlinkSync(target, path.join(folder, name));
+  const output = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'faceread.js'), 'models', 'import-classic', folder, '--detector-preprocessing', 'opencv', '--model-dir', store], { encoding: 'utf8' });
+  console.log(`faceread models import-classic ${folder} --detector-preprocessing opencv:\n${output.trim().replace(/^/gm, '  ')}`);
+  return store;
 }
 
 async function main(): Promise<void> {
@@ -382,7 +421,9 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'faceread-bench-classic-'));
   const uploadDir = path.join(workDir, 'uploads');
   mkdirSync(uploadDir);
-  const specs = [classicServer(ROOT, nets, uploadDir, runtime.opencv), faceReadServer(ROOT)].filter((s) => serverIds.includes(s.id));
+  const specs: ServerSpec[] = [classicServer(ROOT, nets, uploadDir, runtime.opencv), faceReadServer(ROOT)];
+  if (serverIds.includes('faceread-classic')) specs.push(faceReadClassicServer(ROOT, importClassicFolder(nets, workDir)));
+  specs.splice(0, specs.length, ...specs.filter((s) => serverIds.includes(s.id)));
   let commit = '';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -404,6 +445,12 @@ async function main(): Promise<void> {
     rmSync(uploadDir, { recursive: true, force: true });
   }
   printTables(runs);
+  const classicRun = runs.find((r) => r.id === 'classic');
+  const dropIn = runs.find((r) => r.id === 'faceread-classic');
+  const same = classicRun && dropIn ? sameAnswers(classicRun, dropIn, uploads.map((u) => u.name)) : null;
+  if (same) {
+    console.log(`\nFaceRead's drop-in (classic networks, classic shapes) answers ${same.identical} of ${uploads.length} photos exactly as the classic app (boxes, gender, age)${same.differing.length ? `; differing: ${same.differing.join(', ')}` : ''}`);
+  }
 
   const date = new Date().toISOString();
   const report = {
@@ -418,6 +465,7 @@ async function main(): Promise<void> {
     levels,
     classic: { opencv: runtime.opencv, flask: runtime.flask, networks: nets, ageGenderWeights: age.real && gender.real ? 'real' : 'random' },
     servers: runs,
+    dropInAnswersLikeClassic: same,
   };
   const out = path.join(ROOT, 'bench', 'results', `classic-${date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
   mkdirSync(path.dirname(out), { recursive: true });

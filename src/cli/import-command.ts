@@ -92,6 +92,8 @@ export interface ImportSettings {
   detectorPreprocessing?: 'opencv' | 'classic-app';
   /** The profile a new profile starts from. */
   base?: string;
+  /** The command line recorded with the models (to say how to import again); default the import-caffe / import-tf line. */
+  importedBy?: string;
 }
 
 /**
@@ -110,7 +112,7 @@ export async function runImportCommand(requests: readonly ImportRequest[], name:
     for (const model of converted) model.int8 = int8.get(model.slot);
   }
   const store = new ModelStore(storeDir);
-  let profile = await saveImport(store, name, converted, { base: options.base ?? DEFAULT_PROFILE, importedBy: importCommandLine(requests, name) });
+  let profile = await saveImport(store, name, converted, { base: options.base ?? DEFAULT_PROFILE, importedBy: options.importedBy ?? importCommandLine(requests, name) });
   if (options.detectorPreprocessing === 'classic-app' && requests.some((r) => r.slot === 'detector')) {
     profile = await setProfile(store, name, { options: { [`${name}-detector`]: { preprocess: 'classic-app' } } });
   }

@@ -13,6 +13,7 @@ import { ORIENTATIONS, type Attribute } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
 import { registerBatchCommand } from './batch-command.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
+import { registerImportClassicCommand } from './import-classic-command.js';
 import { registerImportCommands } from './import-command.js';
 import { registerProfilesCommand } from './profiles-command.js';
 import { registerEvalCommand } from './eval-command.js';
@@ -105,6 +106,7 @@ models.command('prepare').description("convert a profile's models into the store
 models.command('verify').description('check every stored model against its recorded sha256 and source').addOption(modelDirOption())
   .action(async (o) => { process.exitCode = await verifyModels(o.modelDir); });
 registerImportCommands(models, modelDirOption);
+registerImportClassicCommand(models, modelDirOption);
 registerProfilesCommand(program, modelDirOption);
 
 program
@@ -116,10 +118,11 @@ program
   .option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)')
   .option('--pool-size <n>', 'worker threads', integer(1, 64))
   .addOption(basePrecisionOption())
+  .addOption(new Option('--api-compat <shape>', "answers of POST /api/analyze: 'faceread' or the classic Flask app's 'classic' (env FACEREAD_API_COMPAT)").choices(['faceread', 'classic']))
   .action(async (o) => {
     const { serve } = await import('../server/serve.js');
     const overrides = Object.fromEntries(
-      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, precision: o.precision }).filter(([, v]) => v !== undefined),
+      Object.entries({ port: o.port, host: o.host, profile: o.models, modelDir: o.modelDir, poolSize: o.poolSize, precision: o.precision, apiCompat: o.apiCompat }).filter(([, v]) => v !== undefined),
     );
     const server = await serve({ overrides });
     await server.ready;

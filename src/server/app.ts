@@ -26,16 +26,19 @@ import { FaceReadError } from '../errors.js';
 import type { Analyzer } from '../types.js';
 import type { AnalysisGate } from './analysis-gate.js';
 import { builtInProfileModels, type OfferedProfile } from './analyzer-set.js';
+import { classicErrorPresenter } from './classic-format.js';
 import { offeredProfiles, type ServerConfig } from './config.js';
 import { installApiKey } from './plugins/api-key.js';
 import { answerClientError, installErrorHandler } from './plugins/error-handler.js';
 import { createMetrics, installMetrics } from './plugins/metrics.js';
+import { loadPageMessages } from './page-messages.js';
 import { createProfileGates, type GateProfile, type ProfileGates } from './profile-gates.js';
 import { analyzeRoutes } from './routes/analyze.js';
 import { attributeRoutes } from './routes/attributes.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
 import { analysisResultSchema, batchResponseSchema } from './schemas/analysis-result.js';
+import { classicAnswerSchema, classicErrorSchema } from './schemas/classic-answer.js';
 import { errorResponseSchema } from './schemas/error-response.js';
 import { VERSION } from '../version.js';
 
@@ -125,7 +128,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('profileGates', gates);
   const metrics = createMetrics(() => gates.loadByProfile());
 
-  installErrorHandler(app, { retryAfterSeconds: () => gates.retryAfterSeconds(), maxUploadBytes: config.maxUploadBytes });
+  const present = classicErrorPresenter(config.apiCompat, await loadPageMessages(webRoot()));
+  installErrorHandler(app, { retryAfterSeconds: () => gates.retryAfterSeconds(), maxUploadBytes: config.maxUploadBytes, present });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
@@ -169,6 +173,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addSchema(errorResponseSchema);
   app.addSchema(analysisResultSchema);
   app.addSchema(batchResponseSchema);
+  app.addSchema(classicAnswerSchema);
+  app.addSchema(classicErrorSchema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -206,7 +212,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes, { gate: gates });
   await app.register(profileRoutes, { gates });
   await app.register(attributeRoutes);
-  await app.register(analyzeRoutes, { gates, metrics, limits: { maxBytes: config.maxUploadBytes, maxFiles: config.maxBatchFiles } });
+  await app.register(analyzeRoutes, { gates, metrics, limits: { maxBytes: config.maxUploadBytes, maxFiles: config.maxBatchFiles }, apiCompat: config.apiCompat });
   await app.register(fastifyStatic, { root: webRoot(), prefix: '/', index: ['index.html'], cacheControl: true, maxAge: '1h' });
   return app;
 }

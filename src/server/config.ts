@@ -12,6 +12,7 @@
 import { invalidOption } from '../errors.js';
 import { PRECISION_CHOICES, type PrecisionChoice } from '../models/precision.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
+import { API_COMPAT_MODES, type ApiCompat } from './classic-format.js';
 
 export interface ServerConfig {
   /** TCP port; 0 picks a free one. */
@@ -50,9 +51,11 @@ export interface ServerConfig {
   threads: number | null;
   /** Network precision for every profile: `auto` (int8 where it matched float32 on dev), `int8` or `fp32`. */
   precision: PrecisionChoice;
+  /** How `POST /api/analyze` answers by default: FaceRead's result, or the classic Flask app's shapes (`?format=` overrides). */
+  apiCompat: ApiCompat;
 }
 
-type Kind = 'port' | 'positiveInteger' | 'nonNegativeInteger' | 'string' | 'optionalString' | 'list' | 'boolean' | 'logLevel' | 'optionalPositiveInteger' | 'precision';
+type Kind = 'port' | 'positiveInteger' | 'nonNegativeInteger' | 'string' | 'optionalString' | 'list' | 'boolean' | 'logLevel' | 'optionalPositiveInteger' | 'precision' | 'apiCompat';
 
 interface Field {
   env: string;
@@ -84,6 +87,7 @@ export const SERVER_CONFIG_SCHEMA: { readonly [K in keyof ServerConfig]: Field }
   extraPoolSize: { env: 'FACEREAD_EXTRA_POOL_SIZE', kind: 'positiveInteger', default: 1, max: 64 },
   threads: { env: 'FACEREAD_THREADS', kind: 'optionalPositiveInteger', default: null, max: 64 },
   precision: { env: 'FACEREAD_PRECISION', kind: 'precision', default: 'auto' },
+  apiCompat: { env: 'FACEREAD_API_COMPAT', kind: 'apiCompat', default: 'faceread' },
 };
 
 /** Turns an environment string into the field's type (or throws INVALID_OPTION naming the variable). */
@@ -137,6 +141,9 @@ function check(name: string, field: Field, value: unknown): unknown {
       return value;
     case 'precision':
       if (!(PRECISION_CHOICES as readonly unknown[]).includes(value)) throw invalidOption(name, `one of: ${PRECISION_CHOICES.join(', ')}`, value);
+      return value;
+    case 'apiCompat':
+      if (!(API_COMPAT_MODES as readonly unknown[]).includes(value)) throw invalidOption(name, `one of: ${API_COMPAT_MODES.join(', ')}`, value);
       return value;
     case 'list':
       if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {

@@ -22,8 +22,20 @@ export interface UploadedFile {
   error: FaceReadError | null;
 }
 
-const missing = () =>
-  new FaceReadError('IMAGE_MISSING', 'No image was sent: post multipart/form-data with the file in field `image`, or the image itself with an image/* content type.');
+/** Why no photo was read: no file at all, a file part with an empty name (a form sent with nothing chosen), or a named empty file. */
+export type MissingReason = 'no-file' | 'no-file-name' | 'empty-file';
+
+/** IMAGE_MISSING with its reason, which the classic answers word as the classic app did (没有上传图片 / 没有选择文件). */
+export class ImageMissingError extends FaceReadError {
+  readonly reason: MissingReason;
+
+  constructor(reason: MissingReason) {
+    super('IMAGE_MISSING', 'No image was sent: post multipart/form-data with the file in field `image`, or the image itself with an image/* content type.');
+    this.reason = reason;
+  }
+}
+
+const missing = (reason: MissingReason) => new ImageMissingError(reason);
 
 /** busboy reports broken bodies as plain Errors; registered and fastify errors pass through. */
 /** Text fields a form may carry beside its files (accepted and ignored). */
@@ -70,17 +82,20 @@ export async function readSingleImage(request: FastifyRequest, limits: UploadLim
   if (!request.isMultipart()) {
     const body = request.body;
     if (Buffer.isBuffer(body) && body.length > 0) return body;
-    throw missing();
+    throw missing('no-file');
   }
   refuseImpossibleLength(request, limits, 1);
   let bytes: Buffer | undefined;
+  let filename: string | undefined;
   try {
     const part = await request.file({ limits: partLimits({ ...limits, maxFiles: 1 }) });
+    filename = part?.filename;
     bytes = await part?.toBuffer();
   } catch (error) {
     throw multipartError(error);
   }
-  if (!bytes || bytes.length === 0) throw missing();
+  if (!bytes) throw missing('no-file');
+  if (bytes.length === 0) throw missing(filename ? 'empty-file' : 'no-file-name');
   return bytes;
 }
 
@@ -104,13 +119,13 @@ export async function readBatchImages(request: FastifyRequest, limits: UploadLim
       } else if (bytes.length > 0) {
         files.push({ filename, bytes, error: null });
       } else if (filename) {
-        files.push({ filename, bytes: null, error: missing() });
+        files.push({ filename, bytes: null, error: missing('empty-file') });
       }
       // An empty file input (nothing chosen) is skipped.
     }
   } catch (error) {
     throw multipartError(error, limits);
   }
-  if (files.length === 0) throw missing();
+  if (files.length === 0) throw missing('no-file');
   return files;
 }

@@ -130,7 +130,7 @@ describe('hostile input', { timeout: 300_000 }, () => {
   it('words a bad query option with its name, the allowed values and the value received', async () => {
     const post = (query: string) => fetch(`${baseUrl}/api/analyze?${query}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: sample(1) }).then((r) => r.json());
     const unknown = (await post('minScor=0.5')) as { error: { message: string } };
-    assert.match(unknown.error.message, /Unknown query option 'minScor'\. Should be one of: minScore, maxFaces, attributes, orientation, models, annotate/);
+    assert.match(unknown.error.message, /Unknown query option 'minScor'\. Should be one of: minScore, maxFaces, attributes, orientation, models, format, annotate/);
     const range = (await post('maxFaces=0')) as { error: { message: string } };
     assert.match(range.error.message, /maxFaces: must be >= 1 \(received 0\)/);
     const attributes = (await post('attributes=age,hair')) as { error: { message: string } };

@@ -83,11 +83,16 @@ function messageFor(code: ErrorCode, original: string | undefined): string {
   }
 }
 
+/** Another JSON body (as text), status and headers for a failed request (the classic answers), or null for the registry's shape. */
+export type ErrorPresenter = (error: FaceReadError, request: FastifyRequest) => { statusCode: number; body: string; headers: Record<string, string> } | null;
+
 export interface ErrorHandlerOptions {
   /** Seconds to put in Retry-After on SERVER_BUSY and NOT_READY. */
   retryAfterSeconds(): number;
   /** Limit to quote in IMAGE_TOO_LARGE messages. */
   maxUploadBytes: number;
+  /** Shapes the errors of requests that asked for another shape (the classic answers); the rest keep the registry's. */
+  present?: ErrorPresenter;
 }
 
 /** Installs the error and not-found handlers on `app` (call on the root instance). */
@@ -107,7 +112,13 @@ export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerO
     }
     // The rest of an upload refused for its size is not worth reading: end the connection after the answer.
     if (clientError.statusCode === 413) reply.header('connection', 'close');
-    // Errors thrown while an annotated image was negotiated still answer in JSON.
+    // Errors thrown while an annotated image was negotiated still answer in JSON (either shape).
+    const presented = options.present?.(clientError, request);
+    if (presented) {
+      // Sent as text: the routes' error serializers are for the registry's shape.
+      reply.headers(presented.headers).code(presented.statusCode).type('application/json; charset=utf-8').send(presented.body);
+      return;
+    }
     reply.code(clientError.statusCode).type('application/json; charset=utf-8').send({ error: clientError.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {

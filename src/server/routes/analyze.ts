@@ -1,6 +1,7 @@
 /**
  * `POST /api/analyze` (one photo, multipart or raw image body; JSON result
- * or, with `annotate=true` and an image Accept, the annotated photo) and
+ * or, with `annotate=true` and an image Accept, the annotated photo; with
+ * `format=classic` or FACEREAD_API_COMPAT=classic, the classic app's shapes) and
  * `POST /api/analyze/batch` (several files in one multipart request,
  * results in order with a per-file error where one fails). Both take
  * `?models=<profile>`: the offered profile whose analyzer answers.
@@ -10,10 +11,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { FaceReadError, isFaceReadError } from '../../errors.js';
 import { drawOverlay } from '../../image/draw-overlay.js';
 import type { AnalysisResult } from '../../types.js';
+import { classicAnswer, classicJson, wantsClassic, type ApiCompat } from '../classic-format.js';
 import { annotatedFormat } from '../negotiate.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 import type { ProfileGates } from '../profile-gates.js';
 import { analyzeQuerySchema, batchQuerySchema, documentedQuery, toAnalyzeOptions, type AnalyzeQuery } from '../schemas/analyze-query.js';
+import { classicDocumentation } from '../schemas/classic-answer.js';
 import { errorResponses } from '../schemas/error-response.js';
 import { readBatchImages, readSingleImage, type UploadLimits } from '../upload.js';
 
@@ -22,6 +25,8 @@ export interface AnalyzeRouteDeps {
   gates: ProfileGates;
   metrics: ServerMetrics;
   limits: UploadLimits;
+  /** The server's default answer shape for `/api/analyze` (FACEREAD_API_COMPAT); `?format=` overrides it. */
+  apiCompat: ApiCompat;
 }
 
 const RAW_TYPES = /^(image\/[\w.+-]+|application\/octet-stream)$/i;
@@ -47,9 +52,15 @@ const batchBody = {
   },
 };
 
-/** The route's schema as the OpenAPI document shows it: its request body, and the offered profiles as `models`'s values. */
-function documented(requestBody: object, querystring: object) {
-  return ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, body: requestBody, querystring }, url });
+/**
+ * The route's schema as the OpenAPI document shows it: its request body, the offered profiles as `models`'s
+ * values, and (for the single analysis) the classic shapes beside FaceRead's.
+ */
+function documented(requestBody: object, querystring: object, response?: (documented: Record<string, unknown>) => object) {
+  return ({ schema, url }: { schema: { response?: unknown }; url: string }) => ({
+    schema: { ...schema, body: requestBody, querystring, ...(response && schema.response ? { response: response(schema.response as Record<string, unknown>) } : {}) },
+    url,
+  });
 }
 
 function serverTiming(reply: FastifyReply, result: AnalysisResult): void {
@@ -59,7 +70,7 @@ function serverTiming(reply: FastifyReply, result: AnalysisResult): void {
 
 /** Registers the analysis routes; register it as a plugin so its body parsers stay in its own context. */
 export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps): Promise<void> {
-  const { gates, metrics, limits } = deps;
+  const { gates, metrics, limits, apiCompat } = deps;
   // Only images (and multipart, added by @fastify/multipart) are bodies here: JSON, text and the rest get 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: limits.maxBytes }, (_request, payload, done) => done(null, payload));
@@ -81,7 +92,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
     '/api/analyze',
     {
       bodyLimit: limits.maxBytes,
-      config: { swaggerTransform: documented(singleBody, documentedQuery(analyzeQuerySchema, gates.names)) },
+      config: { classicAnswers: true, swaggerTransform: documented(singleBody, documentedQuery(analyzeQuerySchema, gates.names), classicDocumentation) },
       schema: {
         summary: 'Find the faces in one photo with their gender and age',
         tags: ['analysis'],
@@ -102,6 +113,7 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
     async (request, reply) => {
       // Before reading the upload: an unknown profile is a 400 whatever the photo.
       const { name: profile, gate } = gates.pick(request.query.models);
+      const classic = wantsClassic(request.query.format, apiCompat);
       const photo = await readSingleImage(request, limits);
       const format = request.query.annotate ? annotatedFormat(request.headers.accept) : null;
       const result = await track(gate.analyze(photo, toAnalyzeOptions(request.query)), profile);
@@ -111,6 +123,8 @@ export async function analyzeRoutes(app: FastifyInstance, deps: AnalyzeRouteDeps
         const annotated = await drawOverlay(photo, result, format);
         return reply.type(`image/${format}`).send(annotated);
       }
+      // Sent as text, as Flask writes it; the route's serializer is for FaceRead's result.
+      if (classic) return reply.type('application/json; charset=utf-8').send(classicJson(classicAnswer(result)));
       return reply.type('application/json; charset=utf-8').send(result);
     },
   );

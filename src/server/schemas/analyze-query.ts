@@ -8,6 +8,7 @@
  */
 import { ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES, findAttribute } from '../../attributes/registry.js';
 import { ORIENTATIONS, type AnalyzeOptions, type Attribute, type Orientation } from '../../types.js';
+import { API_COMPAT_MODES, type ApiCompat } from '../classic-format.js';
 
 export interface AnalyzeQuery {
   minScore?: number;
@@ -16,6 +17,7 @@ export interface AnalyzeQuery {
   orientation?: Orientation;
   annotate?: boolean;
   models?: string;
+  format?: ApiCompat;
 }
 
 const NAMES = ATTRIBUTE_NAMES.join('|');
@@ -49,6 +51,11 @@ export const analyzeQuerySchema = {
   additionalProperties: false,
   properties: {
     ...optionProperties,
+    format: {
+      type: 'string',
+      enum: [...API_COMPAT_MODES],
+      description: "The answer's shape: `faceread` (this result) or `classic`, the classic Flask app's `{ results: [{ bbox, gender, age }], processing_time }` and `{ error: \"<text>\" }` (default: the server's FACEREAD_API_COMPAT, else `faceread`).",
+    },
     annotate: {
       type: 'boolean',
       description: 'Answer with the photo annotated with boxes and labels instead of JSON: PNG or JPEG as `Accept` asks, JPEG without an `Accept` that names an image or JSON (none, `*/*`). `Accept: application/json` keeps the JSON answer.',
