@@ -4,7 +4,7 @@
  * probabilities, and the most likely one. The built-in `faceapi-expression`
  * answers it unless the profile names another model.
  */
-import { EXPRESSION_LABELS, type ExpressionLabel } from '../convert/faceapi/expression.js';
+import { EXPRESSION_LABELS, type ExpressionLabel } from '../pipeline/attributes/faceapi-expression-layout.js';
 import type { AttributeDefinition } from './attribute-definition.js';
 
 export interface ExpressionResult {

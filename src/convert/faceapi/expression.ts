@@ -13,13 +13,10 @@ import { FACE_MODEL_MEAN_RGB } from './age-gender.js';
 import { fullyConnected, globalAveragePool7, normalizedNchwInput, type LayerContext } from './faceapi-layers.js';
 import { denseBlock } from './landmarks-68.js';
 import { readWeightsManifest } from './weights.js';
+import { EXPRESSION_INPUT_SIZE, EXPRESSION_LABELS } from '../../pipeline/attributes/faceapi-expression-layout.js';
 
-/** Side of the square face crop the model takes. */
-export const EXPRESSION_INPUT_SIZE = 112;
+export { EXPRESSION_INPUT_SIZE, EXPRESSION_LABELS, type ExpressionLabel } from '../../pipeline/attributes/faceapi-expression-layout.js';
 
-/** The order of the network's outputs (face-api's FACE_EXPRESSION_LABELS). */
-export const EXPRESSION_LABELS = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'] as const;
-export type ExpressionLabel = (typeof EXPRESSION_LABELS)[number];
 
 /**
  * Builds the ONNX model from `face_expression_model-weights_manifest.json` in `modelDir`.

@@ -5,7 +5,7 @@
  */
 import { expressionOf } from '../../attributes/expression.js';
 import ort from '../../engine/ort.js';
-import { EXPRESSION_INPUT_SIZE, EXPRESSION_LABELS } from '../../convert/faceapi/expression.js';
+import { EXPRESSION_INPUT_SIZE, EXPRESSION_LABELS } from './faceapi-expression-layout.js';
 import { faceCropBatch } from '../../image/crop.js';
 import type { Detection, RgbImage } from '../../types.js';
 import type { AttributePrediction, AttributePredictor, RunnerFactory } from '../runner-types.js';
