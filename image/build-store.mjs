@@ -20,7 +20,7 @@ if (!distDir || !storeDir || !sourcesFile) {
 const load = (file) => import(pathToFileURL(path.join(distDir, 'src', 'models', file)).href);
 const { BUILT_IN_PROFILES: PROFILES, DEFAULT_PROFILE, profileModelIds } = await load('profiles.js');
 const { findModel } = await load('registry.js');
-const { resolveStoredProfile } = await load('prepare.js');
+const { resolveStoredProfile, withAttributeDefaults } = await load('prepare.js');
 
 const converted = new Map();
 for (const name of [DEFAULT_PROFILE, ...Object.keys(PROFILES).filter((n) => n !== DEFAULT_PROFILE)]) {
@@ -32,7 +32,8 @@ for (const name of [DEFAULT_PROFILE, ...Object.keys(PROFILES).filter((n) => n !=
     console.error(`build-store: profile ${name} skipped: ${error.code ?? ''} ${error.message}`);
     continue;
   }
-  for (const id of profileModelIds(PROFILES[name])) converted.set(id, findModel(id).source);
+  // As the workers run the profile: with the models of attributes a photo may ask for (expression).
+  for (const id of profileModelIds(withAttributeDefaults(PROFILES[name]))) converted.set(id, findModel(id).source);
   console.error(`build-store: profile ${name} ready in ${Math.round(performance.now() - started)} ms`);
 }
 
