@@ -10,8 +10,9 @@
  *   const { bytes, layout } = await prepareRetinafaceModel(readFileSync('mnet.25.onnx'));
  *   // layout: { inputName: 'input', loc: 'output', conf: 'outputt', landms: 'outputtt', inputSize: null }
  */
-import { describeShape, describeTensors, modelSignature, type ModelSignature, type SignatureDim } from '../../convert/onnx/model-signature.js';
+import { describeShape, modelSignature, type ModelSignature } from '../../convert/onnx/model-signature.js';
 import { withPlainWeights } from '../../convert/onnx/plain-weights.js';
+import { knownDim, oneImageInput, refuserFor, type Refuse } from './import-checks.js';
 import { outputShapesAt } from './probe-run.js';
 import { retinafaceLayoutByName, retinafacePriorCount, type RetinafaceLayout } from './retinaface.js';
 
@@ -23,30 +24,21 @@ const EXPECTED =
 const PROBE_SIZE: [number, number] = [128, 96];
 const ROLE_VALUES = { loc: 4, conf: 2, landms: 10 } as const;
 
-const known = (d: SignatureDim | undefined): d is number => typeof d === 'number' && d > 0;
-
-function refuse(signature: ModelSignature, problem: string): never {
-  throw new Error(`${EXPECTED}; but ${problem}. The file has inputs ${describeTensors(signature.inputs)} and outputs ${describeTensors(signature.outputs)}`);
-}
+const refuse: Refuse = refuserFor(EXPECTED);
 
 /** What the declared inputs and outputs say (checked by a run in `prepareRetinafaceModel`). */
 export function inspectRetinafaceModel(model: Uint8Array | ModelSignature): RetinafaceLayout {
   const signature = model instanceof Uint8Array ? modelSignature(model) : model;
-  if (signature.inputs.length !== 1) refuse(signature, `it has ${signature.inputs.length} inputs`);
-  const input = signature.inputs[0]!;
-  const shape = input.shape;
-  if (!shape || shape.length !== 4) refuse(signature, `input ${input.name} is ${describeShape(shape)}, not 4-dimensional`);
-  const [n, c, h, w] = shape;
-  if ((known(n) && n !== 1) || (known(c) && c !== 3)) refuse(signature, `input ${input.name} is ${describeShape(shape)}, not one 3-channel image`);
+  const { input, height: h, width: w } = oneImageInput(signature, refuse);
   if (signature.outputs.length !== 3) refuse(signature, `it has ${signature.outputs.length} outputs`);
-  const inputSize: [number, number] | null = known(w) && known(h) ? [w, h] : null;
+  const inputSize: [number, number] | null = knownDim(w) && knownDim(h) ? [w, h] : null;
   const byName = retinafaceLayoutByName(signature.outputs.map((o) => o.name), input.name, inputSize);
   // Declared values per prior decide which output is which when all three are given.
   const lasts = signature.outputs.map((o) => o.shape?.[o.shape.length - 1]);
   for (const [k, last] of lasts.entries()) {
-    if (known(last) && ![4, 2, 10].includes(last)) refuse(signature, `output ${signature.outputs[k]!.name} is ${describeShape(signature.outputs[k]!.shape)}, not 4, 2 or 10 values per prior`);
+    if (knownDim(last) && ![4, 2, 10].includes(last)) refuse(signature, `output ${signature.outputs[k]!.name} is ${describeShape(signature.outputs[k]!.shape)}, not 4, 2 or 10 values per prior`);
   }
-  if (lasts.every(known) && [...lasts].sort((a, b) => a - b).join() === '2,4,10') {
+  if (lasts.every(knownDim) && [...lasts].sort((a, b) => a - b).join() === '2,4,10') {
     const named = (values: number) => signature.outputs[lasts.indexOf(values)]!.name;
     return { ...byName, loc: named(4), conf: named(2), landms: named(10) };
   }

@@ -11,8 +11,9 @@
  *   const { bytes, layout } = await prepareScrfdModel(readFileSync('scrfd_2.5g_bnkps.onnx'));
  *   // layout: { inputName: 'input.1', scores: ['score_8', ...], keypoints: ['kps_8', ...], inputSize: [640, 640] }
  */
-import { describeShape, describeTensors, modelSignature, type ModelSignature, type SignatureDim } from '../../convert/onnx/model-signature.js';
+import { describeShape, modelSignature, type ModelSignature } from '../../convert/onnx/model-signature.js';
 import { withPlainWeights } from '../../convert/onnx/plain-weights.js';
+import { knownDim, oneImageInput, refuserFor, type Refuse } from './import-checks.js';
 import { outputShapesAt } from './probe-run.js';
 import { SCRFD_DEFAULT_SIZE, SCRFD_STRIDES, scrfdLayoutByName, scrfdRows, type ScrfdLayout } from './scrfd.js';
 
@@ -23,28 +24,19 @@ const EXPECTED =
 /** Values per anchor of each output role. */
 const ROLE_VALUES = { scores: 1, boxes: 4, keypoints: 10 } as const;
 
-const known = (d: SignatureDim | undefined): d is number => typeof d === 'number' && d > 0;
-
-function refuse(signature: ModelSignature, problem: string): never {
-  throw new Error(`${EXPECTED}; but ${problem}. The file has inputs ${describeTensors(signature.inputs)} and outputs ${describeTensors(signature.outputs)}`);
-}
+const refuse: Refuse = refuserFor(EXPECTED);
 
 /** What the declared inputs and outputs say: the layout by InsightFace's names or order (checked by a run in `prepareScrfdModel`). */
 export function inspectScrfdModel(model: Uint8Array | ModelSignature): ScrfdLayout {
   const signature = model instanceof Uint8Array ? modelSignature(model) : model;
-  if (signature.inputs.length !== 1) refuse(signature, `it has ${signature.inputs.length} inputs`);
-  const input = signature.inputs[0]!;
-  const shape = input.shape;
-  if (!shape || shape.length !== 4) refuse(signature, `input ${input.name} is ${describeShape(shape)}, not 4-dimensional`);
-  const [n, c, h, w] = shape;
-  if ((known(n) && n !== 1) || (known(c) && c !== 3)) refuse(signature, `input ${input.name} is ${describeShape(shape)}, not one 3-channel image`);
+  const { input, height: h, width: w } = oneImageInput(signature, refuse);
   const count = signature.outputs.length;
   if (count !== 6 && count !== 9) refuse(signature, `it has ${count} outputs`);
   for (const output of signature.outputs) {
     const last = output.shape?.[output.shape.length - 1];
-    if (known(last) && ![1, 4, 10].includes(last)) refuse(signature, `output ${output.name} is ${describeShape(output.shape)}, not 1, 4 or 10 values per anchor`);
+    if (knownDim(last) && ![1, 4, 10].includes(last)) refuse(signature, `output ${output.name} is ${describeShape(output.shape)}, not 1, 4 or 10 values per anchor`);
   }
-  const inputSize: [number, number] | null = known(w) && known(h) ? [w, h] : null;
+  const inputSize: [number, number] | null = knownDim(w) && knownDim(h) ? [w, h] : null;
   return scrfdLayoutByName(signature.outputs.map((o) => o.name), input.name, inputSize);
 }
 

@@ -8,11 +8,12 @@
  *   const { bytes, info } = await prepareYunetModel(readFileSync('face_detection_yunet_2023mar.onnx'));
  *   // info: { family: 'yunet', layout: 'strides', fixedSize: null, exportedSize: [640, 640], ... }
  */
-import { describeShape, describeTensors, modelSignature, type ModelSignature, type SignatureDim, type TensorSignature } from '../../convert/onnx/model-signature.js';
+import { describeShape, modelSignature, type ModelSignature, type TensorSignature } from '../../convert/onnx/model-signature.js';
 import { withSymbolicImageSize } from '../../convert/onnx/symbolic-input.js';
 import { yunetAnchorCount, YUNET_STRIDE_OUTPUTS, YUNET_STRIDES, type YunetLayout } from './yunet-decode.js';
 import { yunetLayoutOf } from './yunet.js';
 import { outputShapesAt } from './probe-run.js';
+import { knownDim, refuserFor, type Refuse } from './import-checks.js';
 
 export interface YunetModelInfo {
   family: 'yunet';
@@ -40,16 +41,12 @@ const EXPECTED =
 /** Each value per anchor the outputs must end with (the last dimension). */
 const LAST_DIM: Record<string, number> = { loc: 14, conf: 2, iou: 1, cls: 1, obj: 1, bbox: 4, kps: 10 };
 
-function refuse(signature: ModelSignature, problem: string): never {
-  throw new Error(`${EXPECTED}; but ${problem}. The file has inputs ${describeTensors(signature.inputs)} and outputs ${describeTensors(signature.outputs)}`);
-}
-
-const known = (d: SignatureDim | undefined): d is number => typeof d === 'number' && d > 0;
+const refuse: Refuse = refuserFor(EXPECTED);
 
 function checkLastDim(signature: ModelSignature, output: TensorSignature): void {
   const values = LAST_DIM[output.name.replace(/_\d+$/, '')]!;
   const last = output.shape?.[output.shape.length - 1];
-  if (known(last) && last !== values) refuse(signature, `output ${output.name} is ${describeShape(output.shape)}, not ${values} values per anchor`);
+  if (knownDim(last) && last !== values) refuse(signature, `output ${output.name} is ${describeShape(output.shape)}, not ${values} values per anchor`);
 }
 
 /**
@@ -62,8 +59,8 @@ export function inspectYunetModel(model: Uint8Array | ModelSignature): YunetMode
   const input = signature.inputs[0]!;
   const shape = input.shape;
   if (!shape || shape.length !== 4) refuse(signature, `input ${input.name} is ${describeShape(shape)}, not 4-dimensional`);
-  if (known(shape[0]) && shape[0] !== 1) refuse(signature, `input ${input.name} has batch ${shape[0]}, not 1`);
-  if (known(shape[1]) && shape[1] !== 3) refuse(signature, `input ${input.name} has ${shape[1]} channels, not 3`);
+  if (knownDim(shape[0]) && shape[0] !== 1) refuse(signature, `input ${input.name} has batch ${shape[0]}, not 1`);
+  if (knownDim(shape[1]) && shape[1] !== 3) refuse(signature, `input ${input.name} has ${shape[1]} channels, not 3`);
   let layout: YunetLayout;
   try {
     layout = yunetLayoutOf(signature.outputs.map((o) => o.name));
@@ -78,7 +75,7 @@ export function inspectYunetModel(model: Uint8Array | ModelSignature): YunetMode
     layout,
     variant: layout === 'priors' ? 'OpenCV Zoo 2022mar (priors)' : '2023mar / yunet_n (strides 8, 16, 32)',
     inputName: input.name,
-    exportedSize: known(w) && known(h) ? [w, h] : null,
+    exportedSize: knownDim(w) && knownDim(h) ? [w, h] : null,
   };
 }
 
