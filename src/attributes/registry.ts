@@ -18,12 +18,14 @@ import type { FaceResult } from '../types.js';
 import type { AttributeDefinition } from './attribute-definition.js';
 import { age } from './age.js';
 import { expression } from './expression.js';
+import { eyes } from './eyes.js';
 import { gender } from './gender.js';
+import { mouth } from './mouth.js';
 import { pose } from './pose.js';
 import { quality } from './quality.js';
 
 /** Every attribute, in the order its field appears in a face (gender before age, as results always had them). */
-export const ATTRIBUTE_DEFINITIONS = [gender, age, expression, pose, quality] as const;
+export const ATTRIBUTE_DEFINITIONS = [gender, age, expression, pose, quality, eyes, mouth] as const;
 
 type Definitions = (typeof ATTRIBUTE_DEFINITIONS)[number];
 

@@ -1,33 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headPose, MODEL_POINTS } from '../../../src/attributes/head-pose.js';
-import type { Point } from '../../../src/types.js';
+import { projectFace } from '../../helpers/synthetic-face.js';
 
-const rad = (d: number) => (d * Math.PI) / 180;
-
-/** The model points turned by yaw (about y), then pitch (about x), then roll (clockwise on screen), projected orthographically into an image (y down). */
-function project(yaw: number, pitch: number, roll: number, scale = 2, centre: Point = [300, 200]): Point[] {
-  const points: Point[] = new Array(68).fill([0, 0]);
-  for (const [i, [x0, y0, z0]] of MODEL_POINTS) {
-    // Yaw: nose (+z) towards +x.
-    let x = x0 * Math.cos(rad(yaw)) + z0 * Math.sin(rad(yaw));
-    let z = -x0 * Math.sin(rad(yaw)) + z0 * Math.cos(rad(yaw));
-    let y = y0;
-    // Pitch: nose towards +y (up).
-    const y1 = y * Math.cos(rad(pitch)) + z * Math.sin(rad(pitch));
-    z = -y * Math.sin(rad(pitch)) + z * Math.cos(rad(pitch));
-    y = y1;
-    // Roll: clockwise on screen is clockwise in y-down image coordinates after the flip.
-    const c = Math.cos(rad(-roll));
-    const s = Math.sin(rad(-roll));
-    const xr = x * c - y * s;
-    const yr = x * s + y * c;
-    x = xr;
-    y = yr;
-    points[i] = [centre[0] + scale * x, centre[1] - scale * y];
-  }
-  return points;
-}
+/** The model points turned and projected (test/helpers/synthetic-face.ts). */
+const project = (yaw: number, pitch: number, roll: number) => projectFace(MODEL_POINTS, yaw, pitch, roll);
 
 const cases: [number, number, number][] = [[0, 0, 0], [30, 0, 0], [-30, 0, 0], [0, 20, 0], [0, -20, 0], [0, 0, 25], [0, 0, -25], [20, -10, 15]];
 for (const [yaw, pitch, roll] of cases) {

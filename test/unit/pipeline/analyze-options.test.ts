@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ATTRIBUTE_NAMES } from '../../../src/attributes/registry.js';
 import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js';
 import { FaceReadError } from '../../../src/errors.js';
 
@@ -16,7 +17,7 @@ const bad: [object, RegExp][] = [
   [{ maxFaces: 0 }, /Expected an integer between 1 and 1000 for maxFaces but received 0/],
   [{ maxFaces: 2.5 }, /for maxFaces but received 2.5/],
   // Every registered attribute is named (src/attributes/registry.ts).
-  [{ attributes: ['age', 'emotion'] }, /Expected a list of: age, expression, gender, pose, quality for attributes but received 'age,emotion'/],
+  [{ attributes: ['age', 'emotion'] }, new RegExp(`Expected a list of: ${ATTRIBUTE_NAMES.join(', ')} for attributes but received 'age,emotion'`)],
   [{ attributes: 'age' }, /for attributes but received 'age' of type string/],
   [{ orientation: 'upright' }, /Expected one of: exif, auto for orientation but received 'upright'/],
 ];
