@@ -22,6 +22,8 @@ export interface FaceMeasure {
   pixelScale?: number;
   /** Clockwise degrees these pixels are turned back from the photo's (a turned photo, a levelled face): add it to angles measured here. */
   roll: number;
+  /** The values of the model attributes the computation `uses` (by name), unrounded; absent when their models gave none. */
+  answered?: Readonly<Record<string, unknown>>;
 }
 
 /** The value comes from the profile's attribute models: `combine` turns one face's predictions (one per model) into it. */
@@ -36,6 +38,11 @@ export interface ModelSource<V> {
 export interface ComputedSource<V> {
   kind: 'computed';
   needs: 'landmarks68' | 'pixels';
+  /**
+   * Model attributes `compute` reads (`FaceMeasure.answered`), e.g. `smile` reads `expression`:
+   * their models run whenever this attribute is asked for, and their fields join a face only when asked for too.
+   */
+  uses?: readonly string[];
   compute(face: FaceMeasure): V | undefined;
 }
 

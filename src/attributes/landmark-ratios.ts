@@ -15,6 +15,11 @@
  *   them alike and pitch shortens them alike, and the nose does not stretch
  *   when the mouth smiles (the mouth's own width does).
  *
+ * - Smile shape (smile.ts): the mouth's width (outer corners) over the
+ *   distance between the eyes' centres, and how far the corners sit above
+ *   the lips' middle, across the face (perpendicular to the eye line, so
+ *   roll does not matter), over the nose's length.
+ *
  * The probabilities are logistic curves fitted (class-balanced) on faces
  * labelled by eye, listed in test/fixtures/eyes-mouth-labels.ts; the README's
  * "Eyes and mouth" section gives the measured accuracy.
@@ -64,4 +69,25 @@ export function mouthRatio(points68: readonly Point[]): number {
   // Inner lips: 61, 62, 63 above 67, 66, 65. Nose: 27 (top of the bridge) to 33 (base).
   const gap = (distance(p(61), p(67)) + distance(p(62), p(66)) + distance(p(63), p(65))) / 3;
   return gap / distance(p(27), p(33));
+}
+
+const mean = (points: readonly Point[]): Point => [points.reduce((s, p) => s + p[0], 0) / points.length, points.reduce((s, p) => s + p[1], 0) / points.length];
+
+/**
+ * The mouth's shape for `smile`: `width` = outer corners' distance over the eyes' centres' distance;
+ * `lift` = how far the corners are above the lips' middle (upwards in the face) over the nose's length.
+ *
+ * @example smileShape(points68) // { width: 0.93, lift: 0.11 } (a broad smile); { width: 0.75, lift: 0 } (lips at rest)
+ */
+export function smileShape(points68: readonly Point[]): { width: number; lift: number } {
+  const p = (i: number) => at(points68, i);
+  const rightEye = mean([36, 37, 38, 39, 40, 41].map(p));
+  const leftEye = mean([42, 43, 44, 45, 46, 47].map(p));
+  const eyes = distance(rightEye, leftEye);
+  // The face's "down", perpendicular to the eye line (image y grows downwards).
+  const down: Point = [-(leftEye[1] - rightEye[1]) / eyes, (leftEye[0] - rightEye[0]) / eyes];
+  // The lips' middle: outer and inner, upper and lower (51, 62, 66, 57).
+  const middle = mean([51, 62, 66, 57].map(p));
+  const below = (corner: Point) => (middle[0] - corner[0]) * down[0] + (middle[1] - corner[1]) * down[1];
+  return { width: distance(p(48), p(54)) / eyes, lift: (below(p(48)) + below(p(54))) / 2 / distance(p(27), p(33)) };
 }

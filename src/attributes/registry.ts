@@ -23,9 +23,10 @@ import { gender } from './gender.js';
 import { mouth } from './mouth.js';
 import { pose } from './pose.js';
 import { quality } from './quality.js';
+import { smile } from './smile.js';
 
 /** Every attribute, in the order its field appears in a face (gender before age, as results always had them). */
-export const ATTRIBUTE_DEFINITIONS = [gender, age, expression, pose, quality, eyes, mouth] as const;
+export const ATTRIBUTE_DEFINITIONS = [gender, age, expression, pose, quality, eyes, mouth, smile] as const;
 
 type Definitions = (typeof ATTRIBUTE_DEFINITIONS)[number];
 
@@ -47,6 +48,21 @@ export const isAttributeName = (value: unknown): value is AttributeName => ATTRI
 
 /** The attributes a profile's models answer (the others are computed). */
 export const MODEL_ATTRIBUTES: readonly AttributeName[] = ATTRIBUTE_DEFINITIONS.filter((d) => d.source.kind === 'models').map((d) => d.name);
+
+/**
+ * What must run to answer `wanted`: those attributes and the model attributes they use
+ * (`ComputedSource.uses`), each once, in registry order.
+ *
+ * @example attributesToRun(['smile']) // ['expression', 'smile']
+ */
+export function attributesToRun(wanted: readonly AttributeName[]): AttributeName[] {
+  const used = (name: AttributeName) => {
+    const source = findAttribute(name).source;
+    return source.kind === 'computed' ? (source.uses ?? []) : [];
+  };
+  const names = new Set<string>(wanted.flatMap((name) => [name, ...used(name)]));
+  return ATTRIBUTE_DEFINITIONS.map((d) => d.name).filter((name) => names.has(name));
+}
 
 /** Sets a face's field for attribute `name` (one place for the one cast the generic loop needs). */
 export function setAttributeValue(face: FaceResult, name: AttributeName, value: unknown): void {

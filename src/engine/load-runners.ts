@@ -8,7 +8,7 @@
  *   const stored = await resolveStoredProfile('default');
  *   const { runner } = await loadRunner(stored.detectors[0]!, 'detector', { intraOpThreads: 1, executionProvider: 'cpu' });
  */
-import { DEFAULT_ATTRIBUTES } from '../attributes/registry.js';
+import { attributesToRun, DEFAULT_ATTRIBUTES } from '../attributes/registry.js';
 import { FaceReadError } from '../errors.js';
 import { findKind, type DetectorKind, type ModelRole } from '../models/kinds.js';
 import type { StoredModelFile, StoredProfile } from '../models/prepare.js';
@@ -69,10 +69,10 @@ export async function loadRunners(profile: StoredProfile, settings: SessionSetti
   return runners;
 }
 
-/** Loads, once, the deferred models (see LoadedRunners) answering any of `attributes`. */
+/** Loads, once, the deferred models (see LoadedRunners) answering any of `attributes` or what they use (smile: expression). */
 export async function loadAskedModels(runners: LoadedRunners, attributes: readonly Attribute[]): Promise<void> {
   if (!runners.deferred?.size) return;
-  for (const attribute of attributes) {
+  for (const attribute of attributesToRun(attributes)) {
     for (const id of runners.answers[attribute]?.models ?? []) {
       const load = runners.deferred.get(id);
       if (!load) continue;

@@ -7,7 +7,7 @@
 import type { AttributeAnswer } from '../models/profiles.js';
 import type { AnalysisResult, Attribute, Detection, FaceResult, Point, RgbImage } from '../types.js';
 import type { ComputedSource, FaceMeasure, ModelSource } from '../attributes/attribute-definition.js';
-import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
+import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, attributesToRun, findAttribute, MODEL_ATTRIBUTES, setAttributeValue } from '../attributes/registry.js';
 import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type FaceView, type PhotoPixels } from './face-views.js';
@@ -137,18 +137,25 @@ async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof choo
 
 const modelIds = (models: readonly AttributeModel[] | undefined) => (models ? models.map((m) => m.id).join('+') : null);
 
-/** Each requested model attribute's value for face `i`, from its models' predictions, in registry order. */
-function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof chooseAttributeModels>, predictions: Map<string, AttributePrediction[]>): void {
+/**
+ * Each model attribute's value for face `i`, from its models' predictions, in registry order: set on the
+ * face when asked for (`wanted`); all of them returned, for the computed attributes that use them.
+ */
+function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof chooseAttributeModels>, predictions: Map<string, AttributePrediction[]>, wanted: readonly Attribute[]): Record<string, unknown> {
+  const answered: Record<string, unknown> = {};
   for (const definition of ATTRIBUTE_DEFINITIONS) {
     const models = chosen.get(definition.name)?.models;
     if (!models || definition.source.kind !== 'models') continue;
     const value = (definition.source as ModelSource<unknown>).combine(models.map((m) => predictions.get(m.id)?.[i]));
-    if (value !== undefined) setAttributeValue(result, definition.name, value);
+    if (value === undefined) continue;
+    answered[definition.name] = value;
+    if (wanted.includes(definition.name)) setAttributeValue(result, definition.name, value);
   }
+  return answered;
 }
 
 /** Each requested computed attribute (pose, quality, ...) of one face, measured in the (upright) photo. */
-function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace, wanted: readonly Attribute[], turn: number): void {
+function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace, wanted: readonly Attribute[], turn: number, answered: Readonly<Record<string, unknown>>): void {
   const face = view.faces[j]!;
   const [ox, oy] = view.toPhoto([0, 0]);
   const [ux, uy] = view.toPhoto([1, 0]);
@@ -157,6 +164,7 @@ function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace,
     box: face.box,
     pixelScale: Math.hypot(ux - ox, uy - oy),
     roll: (view.roll ?? 0) + turn,
+    answered,
     ...(points68 ? { points68 } : {}),
     ...(face.landmarks ? { landmarks: face.landmarks } : {}),
   };
@@ -167,12 +175,12 @@ function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace,
   }
 }
 
-/** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when asked. */
-function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, wanted: readonly Attribute[]): Pick<FaceAnalysis['models'], 'age' | 'gender'> & Partial<Record<Attribute, string | null>> {
+/** The models that answered: age and gender always (null when not asked, as results always had them), other model attributes when they ran (asked for, or used by one asked for). */
+function answeringModels(chosen: ReturnType<typeof chooseAttributeModels>, running: readonly Attribute[]): Pick<FaceAnalysis['models'], 'age' | 'gender'> & Partial<Record<Attribute, string | null>> {
   const models: Record<string, string | null> = {};
   // Sorted names: `age` before `gender`, as results always had them.
   for (const name of ATTRIBUTE_NAMES.filter((n) => MODEL_ATTRIBUTES.includes(n))) {
-    if (findAttribute(name).byDefault || wanted.includes(name)) models[name] = modelIds(chosen.get(name)?.models);
+    if (findAttribute(name).byDefault || running.includes(name)) models[name] = modelIds(chosen.get(name)?.models);
   }
   return models as { age: string | null; gender: string | null };
 }
@@ -209,14 +217,16 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   }
   const faces = found.faces;
   const detected = performance.now();
-  const chosen = chooseAttributeModels(runners, options.attributes);
+  // Asked-for attributes and the model attributes they use (smile reads expression).
+  const running = attributesToRun(options.attributes);
+  const chosen = chooseAttributeModels(runners, running);
   const { predictions, inPhoto } = await cropStages(runners, chosen, working, faces);
   const { width, height } = photo.image;
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: boxToTurned(face.box, turn, width, height), score: face.score };
     if (face.landmarks) result.landmarks = face.landmarks.map((p) => toTurned(p, turn, width, height));
-    modelAnswers(result, i, chosen, predictions);
-    if (inPhoto[i]) computedAnswers(result, inPhoto[i]!, options.attributes, turn);
+    const answered = modelAnswers(result, i, chosen, predictions, options.attributes);
+    if (inPhoto[i]) computedAnswers(result, inPhoto[i]!, options.attributes, turn, answered);
     return result;
   });
   return {
@@ -225,7 +235,7 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
     attributesMs: performance.now() - detected,
     models: {
       detector: found.model ?? runners.detector.links[0]!.model ?? runners.detector.links[0]!.id,
-      ...answeringModels(chosen, options.attributes),
+      ...answeringModels(chosen, running),
       ...(found.input ? { detectorInput: { width: found.input[0], height: found.input[1] } } : {}),
     },
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES, MODEL_ATTRIBUTES } from '../../../src/attributes/registry.js';
+import { ATTRIBUTE_DEFINITIONS, ATTRIBUTE_NAMES, attributesToRun, DEFAULT_ATTRIBUTES, MODEL_ATTRIBUTES } from '../../../src/attributes/registry.js';
 import { csvColumns } from '../../../src/cli/output-formats.js';
 import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js';
 import { analysisResultSchema } from '../../../src/server/schemas/analysis-result.js';
@@ -55,5 +55,15 @@ test('GET /api/attributes lists every attribute with both page languages', () =>
   for (const a of answer.attributes) {
     assert.ok(a.label.en && a.label['zh-CN'], a.name);
     if (!('builtIn' in a.page)) assert.equal(a.page.lines.en.length, a.page.lines['zh-CN'].length, a.name);
+  }
+});
+
+test('what runs: the attributes asked for plus the model attributes they use, in registry order', () => {
+  assert.deepEqual(attributesToRun(DEFAULT_ATTRIBUTES), ['gender', 'age']);
+  assert.deepEqual(attributesToRun(['smile']), ['expression', 'smile']);
+  assert.deepEqual(attributesToRun(['smile', 'expression', 'eyes']), ['expression', 'eyes', 'smile']);
+  for (const d of ATTRIBUTE_DEFINITIONS) {
+    const uses = d.source.kind === 'computed' ? (d.source.uses ?? []) : [];
+    for (const used of uses) assert.ok((MODEL_ATTRIBUTES as readonly string[]).includes(used), `${d.name} uses ${used}, which no model answers`);
   }
 });
