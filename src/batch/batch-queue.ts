@@ -6,15 +6,16 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FaceReadError } from '../errors.js';
-import type { AnalysisResult } from '../types.js';
+import type { AnalysisResult, Attribute } from '../types.js';
 import { QUEUE_PREFIX, validateBatchName } from './batch-names.js';
 import { getBatch, type BatchInfo } from './batch-registry.js';
 import { bullConnection, connectRedis } from './redis-connection.js';
 import { redactRedisUrl } from './redis-url.js';
 
-/** What a photo's job carries: only its key; the worker reads the bytes. */
+/** What a photo's job carries: its key (the worker reads the bytes) and the attributes asked for at submit, if any. */
 export interface PhotoJobData {
   key: string;
+  attributes?: Attribute[];
 }
 
 export type BatchQueue = Queue<PhotoJobData, AnalysisResult>;

@@ -67,7 +67,9 @@ function isAnalyzer(value: BatchWorkerOptions['analyzer']): value is Analyzer {
 function processPhoto(analyzer: Analyzer, source: PhotoSource, photo: AnalyzeOptions | undefined) {
   return async (job: Job<PhotoJobData, AnalysisResult>): Promise<AnalysisResult> => {
     try {
-      return await analyzer.analyze(await source.read(job.data.key), photo);
+      // The attributes asked for at submit, else the worker's own options.
+      const options = job.data.attributes ? { ...photo, attributes: job.data.attributes } : photo;
+      return await analyzer.analyze(await source.read(job.data.key), options);
     } catch (error) {
       throw toJobError(error);
     }

@@ -19,6 +19,8 @@ import { listBatches, unregisterBatch } from '../batch/batch-registry.js';
 import { formatStatus, readBatchStatus, type BatchStatus } from '../batch/batch-status.js';
 import { validateRedisUrl } from '../batch/redis-url.js';
 import { FaceReadError } from '../errors.js';
+import type { Attribute } from '../types.js';
+import { attributesOption } from './attributes-option.js';
 import { createOutputWriter, formatForFile, type FileOutcome } from './output-formats.js';
 
 /** An integer option parser for commander, worded like the rest of the CLI. */
@@ -50,7 +52,7 @@ function batchName(value: string): string {
   }
 }
 
-interface SubmitFlags { redis: string; name?: string; root?: string; list?: string[]; attempts: number; backoff: number; json?: boolean }
+interface SubmitFlags { redis: string; name?: string; root?: string; list?: string[]; attempts: number; backoff: number; json?: boolean; attributes?: Attribute[] }
 
 async function runSubmit(inputs: string[], o: SubmitFlags): Promise<number> {
   if (inputs.length === 0 && !o.list?.length) throw new FaceReadError('INVALID_OPTION', 'Give files, folders, globs or --list <file> to submit.');
@@ -65,6 +67,7 @@ async function runSubmit(inputs: string[], o: SubmitFlags): Promise<number> {
   const result = await submitBatch({
     redisUrl: o.redis, name, keys, attempts: o.attempts, backoffMs: o.backoff,
     ...(o.root !== undefined ? { root: o.root } : {}),
+    ...(o.attributes ? { attributes: o.attributes } : {}),
     onProgress: (sent) => bar?.update(sent),
   });
   bar?.stop();
@@ -139,7 +142,8 @@ async function runExport(name: string, o: { redis: string; format?: 'ndjson' | '
       process.stderr.write(`faceread: batch ${name} is not finished (${status.total - status.done - status.failed} photos to go); exporting the ${status.done + status.failed} finished so far\n`);
     }
     const out: Writable = o.output ? createWriteStream(o.output) : process.stdout;
-    const writer = createOutputWriter(format);
+    // The CSV has the columns of every attribute the batch's submissions asked for (src/attributes/).
+    const writer = createOutputWriter(format, batch.info?.attributes ?? []);
     const bar = process.stderr.isTTY && status.total > 100 ? new cliProgress.SingleBar({ stream: process.stderr, format: 'exporting {bar} {value}/{total}' }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(status.done + status.failed, 0);
     // A reader that goes away (`| head`) ends the export quietly.
@@ -208,6 +212,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--list <file>', "a file with one photo key per line ('-': stdin); repeatable", collect)
     .option('--attempts <n>', 'tries per photo before it is failed', integerArgument(1, 100), 3)
     .option('--backoff <ms>', 'first retry delay, doubled on each retry', integerArgument(0, 3_600_000), 2000)
+    .addOption(attributesOption())
     .option('--json', 'print the result as JSON')
     .action(async (inputs: string[], o: SubmitFlags) => { process.exitCode = await runSubmit(inputs, o); });
   batch.command('status')

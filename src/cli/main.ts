@@ -5,12 +5,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { isFaceReadError } from '../errors.js';
-import { ATTRIBUTE_DEFINITIONS, DEFAULT_ATTRIBUTES } from '../attributes/registry.js';
-import { DEFAULT_ANALYZE_OPTIONS, ATTRIBUTES } from '../pipeline/analyze-options.js';
+import { DEFAULT_ANALYZE_OPTIONS } from '../pipeline/analyze-options.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
-import { ORIENTATIONS, type Attribute } from '../types.js';
+import { ORIENTATIONS } from '../types.js';
 import { runAnalyzeCommand } from './analyze-command.js';
+import { attributesOption } from './attributes-option.js';
 import { registerBatchCommand } from './batch-command.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerImportClassicCommand } from './import-classic-command.js';
@@ -37,13 +37,6 @@ function fraction(value: string): number {
   return n;
 }
 
-function attributeList(value: string): Attribute[] {
-  const list = value.split(',').map((a) => a.trim()).filter(Boolean);
-  const bad = list.filter((a) => !ATTRIBUTES.includes(a as Attribute));
-  if (bad.length > 0 || list.length === 0) throw new InvalidArgumentError(`Expected a comma-separated list of: ${ATTRIBUTES.join(', ')} but received '${value}'.`);
-  return list as Attribute[];
-}
-
 const modelDirOption = () => new Option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)').default(defaultStoreDir());
 const profileOption = () => new Option('--models <profile>', 'model profile').default(DEFAULT_PROFILE);
 const precisionOption = () => basePrecisionOption(ANALYZER_DEFAULTS.precision);
@@ -64,7 +57,7 @@ program
   .option('--min-score <score>', 'minimum detector score (0..1)', fraction, DEFAULT_ANALYZE_OPTIONS.minScore)
   .option('--max-faces <n>', 'at most this many faces per photo', integer(1, 1000), DEFAULT_ANALYZE_OPTIONS.maxFaces)
   .addOption(new Option('--orientation <how>', "how the photo's upright is found: exif (its EXIF tag) or auto (also photos turned without a tag; slower)").choices(ORIENTATIONS).default(DEFAULT_ANALYZE_OPTIONS.orientation))
-  .option('--attributes <list>', `attributes to compute, comma-separated (default ${DEFAULT_ATTRIBUTES.join(',')}): ${ATTRIBUTE_DEFINITIONS.map((d) => `${d.name} (${d.description})`).join('; ')}`, attributeList)
+  .addOption(attributesOption())
   .option('--pool-size <n>', 'worker threads', integer(1, 64), ANALYZER_DEFAULTS.poolSize)
   .option('--threads <n>', 'onnxruntime threads per worker', integer(1, 64), ANALYZER_DEFAULTS.intraOpThreads)
   .addOption(profileOption())
