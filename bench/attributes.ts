@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../src/analyzer.js';
+import { ATTRIBUTE_NAMES, DEFAULT_ATTRIBUTES } from '../src/attributes/registry.js';
 import type { Analyzer, Attribute } from '../src/types.js';
 import { SAMPLE_PHOTOS } from './sample-photos.js';
 
@@ -19,12 +20,12 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5'
 const rounds = Number(values.rounds);
 const photos = await Promise.all(SAMPLE_PHOTOS.map((file) => readFile(file)));
 
+// Age+gender, then each other attribute of the registry added, then all of them.
+const EXTRA = ATTRIBUTE_NAMES.filter((name) => !DEFAULT_ATTRIBUTES.includes(name));
 const VARIANTS: { name: string; attributes: Attribute[] }[] = [
-  { name: 'age+gender', attributes: ['age', 'gender'] },
-  { name: '+expression', attributes: ['age', 'gender', 'expression'] },
-  { name: '+pose', attributes: ['age', 'gender', 'pose'] },
-  { name: '+quality', attributes: ['age', 'gender', 'quality'] },
-  { name: 'all', attributes: ['age', 'gender', 'expression', 'pose', 'quality'] },
+  { name: 'age+gender', attributes: [...DEFAULT_ATTRIBUTES] },
+  ...EXTRA.map((name) => ({ name: `+${name}`, attributes: [...DEFAULT_ATTRIBUTES, name] })),
+  { name: 'all', attributes: [...DEFAULT_ATTRIBUTES, ...EXTRA] },
 ];
 
 const analyzer = await createAnalyzer({ poolSize: 1, intraOpThreads: 1 });

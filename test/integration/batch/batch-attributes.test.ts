@@ -6,37 +6,31 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { openBatch } from '../../../src/batch/batch-queue.js';
-import { getBatch, unregisterBatch } from '../../../src/batch/batch-registry.js';
+import { getBatch } from '../../../src/batch/batch-registry.js';
 import { startBatchWorker } from '../../../src/batch/batch-worker.js';
 import { submitBatch } from '../../../src/batch/submit-batch.js';
 import { csvColumns } from '../../../src/cli/output-formats.js';
 import type { AnalysisResult, Analyzer, Attribute } from '../../../src/types.js';
-import { REPO_ROOT } from '../../helpers/repo-root.js';
+import { FACEAPI_SAMPLE_DIR } from '../../helpers/faceapi-reference.js';
+import { faceread } from '../../helpers/faceread-cli.js';
 import { TEST_STORE_DIR } from '../../helpers/test-store.js';
-import { startTestRedis, uniqueBatchName } from './redis-fixture.js';
+import { removeBatch, startTestRedis, uniqueBatchName } from './redis-fixture.js';
 
-const run = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'bin', 'faceread.js');
-const SAMPLES = path.join(REPO_ROOT, 'node_modules', '@vladmandic', 'face-api', 'demo');
-const ENV = { ...process.env, FACEREAD_MODEL_DIR: TEST_STORE_DIR };
 const redis = await startTestRedis();
 const skip = typeof redis === 'string' ? `batch tests skipped: ${redis}` : false;
 after(async () => { if (typeof redis !== 'string') await redis.stop(); });
 
-const faceread = async (args: string[]) => (await run(process.execPath, [BIN, ...args], { env: ENV, maxBuffer: 1 << 24 })).stdout;
-
-async function cleanup(url: string, name: string): Promise<void> {
-  const batch = await openBatch(url, name, { mustExist: false });
-  await batch.queue.obliterate({ force: true });
-  await unregisterBatch(batch.redis, name);
-  await batch.close();
+/** The command's stdout; a failure fails the test with its stderr. */
+async function cli(args: string[]): Promise<string> {
+  const outcome = await faceread(args, { ...process.env, FACEREAD_MODEL_DIR: TEST_STORE_DIR });
+  assert.equal(outcome.code, 0, outcome.stderr);
+  return outcome.stdout;
 }
+
 
 test('the batch records the union of its submissions\' attributes; each job is analysed for its own', { skip }, async () => {
   const url = (redis as { url: string }).url;
@@ -68,7 +62,7 @@ test('the batch records the union of its submissions\' attributes; each job is a
     await worker.stopped;
     assert.deepEqual(Object.fromEntries(asked), { a: undefined, b: ['smile', 'eyes'], c: ['pose'] });
   } finally {
-    await cleanup(url, name);
+    await removeBatch(url, name);
     await rm(dir, { recursive: true, force: true });
   }
 });
@@ -79,12 +73,12 @@ test('batch export CSV: the columns of the attributes asked for at submit, fille
   const withAttributes = uniqueBatchName('csv-attributes');
   const plain = uniqueBatchName('csv-plain');
   try {
-    await copyFile(path.join(SAMPLES, 'sample3.jpg'), path.join(dir, 'sample3.jpg'));
-    await faceread(['batch', 'submit', '--redis', url, '--name', withAttributes, '--root', dir, '--attributes', 'eyes,smile', dir]);
-    await faceread(['batch', 'submit', '--redis', url, '--name', plain, '--root', dir, dir]);
-    for (const name of [withAttributes, plain]) await faceread(['worker', '--redis', url, '--batch', name, '--pool-size', '1', '--exit-when-idle']);
+    await copyFile(path.join(FACEAPI_SAMPLE_DIR, 'sample3.jpg'), path.join(dir, 'sample3.jpg'));
+    await cli(['batch', 'submit', '--redis', url, '--name', withAttributes, '--root', dir, '--attributes', 'eyes,smile', dir]);
+    await cli(['batch', 'submit', '--redis', url, '--name', plain, '--root', dir, dir]);
+    for (const name of [withAttributes, plain]) await cli(['worker', '--redis', url, '--batch', name, '--pool-size', '1', '--exit-when-idle']);
 
-    const csv = (await faceread(['batch', 'export', withAttributes, '--redis', url, '--format', 'csv'])).trim().split('\n');
+    const csv = (await cli(['batch', 'export', withAttributes, '--redis', url, '--format', 'csv'])).trim().split('\n');
     const header = csv[0]!.split(',');
     assert.deepEqual(header, csvColumns(['eyes', 'smile']));
     assert.equal(csv.length, 1 + 3, 'a header and one row per face of sample3');
@@ -94,11 +88,11 @@ test('batch export CSV: the columns of the attributes asked for at submit, fille
       assert.match(cell('smiling')!, /^(true|false)$/, row);
       assert.equal(cell('gender'), '', 'only what was asked for');
     }
-    const plainCsv = (await faceread(['batch', 'export', plain, '--redis', url, '--format', 'csv'])).split('\n');
+    const plainCsv = (await cli(['batch', 'export', plain, '--redis', url, '--format', 'csv'])).split('\n');
     assert.equal(plainCsv[0], csvColumns().join(','));
   } finally {
-    await cleanup(url, withAttributes);
-    await cleanup(url, plain);
+    await removeBatch(url, withAttributes);
+    await removeBatch(url, plain);
     await rm(dir, { recursive: true, force: true });
   }
 });

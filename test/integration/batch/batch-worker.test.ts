@@ -11,13 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportOutcomes } from '../../../src/batch/batch-export.js';
 import { openBatch } from '../../../src/batch/batch-queue.js';
-import { listBatches, unregisterBatch } from '../../../src/batch/batch-registry.js';
+import { listBatches } from '../../../src/batch/batch-registry.js';
 import { readBatchStatus } from '../../../src/batch/batch-status.js';
 import { startBatchWorker } from '../../../src/batch/batch-worker.js';
 import { submitBatch } from '../../../src/batch/submit-batch.js';
 import { FaceReadError } from '../../../src/errors.js';
 import type { AnalysisResult, Analyzer } from '../../../src/types.js';
-import { startTestRedis, uniqueBatchName } from './redis-fixture.js';
+import { removeBatch, startTestRedis, uniqueBatchName } from './redis-fixture.js';
 
 const redis = await startTestRedis();
 const skip = typeof redis === 'string' ? `batch tests skipped: ${redis}` : false;
@@ -46,12 +46,7 @@ function fakeAnalyzer(delayMs: number): Analyzer & { calls: string[] } {
   };
 }
 
-async function cleanup(url: string, name: string): Promise<void> {
-  const batch = await openBatch(url, name, { mustExist: false });
-  await batch.queue.obliterate({ force: true });
-  await unregisterBatch(batch.redis, name);
-  await batch.close();
-}
+const cleanup = removeBatch;
 
 test('submit: idempotent, grows by new keys only, registers the batch with its root', { skip }, async () => {
   const url = (redis as { url: string }).url;

@@ -6,6 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { openBatch } from '../../../src/batch/batch-queue.js';
+import { unregisterBatch } from '../../../src/batch/batch-registry.js';
 
 export interface TestRedis {
   url: string;
@@ -59,4 +61,12 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
 /** A batch name no other test run uses, so a shared Redis stays usable. */
 export function uniqueBatchName(label: string): string {
   return `test-${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Deletes a test batch: its queue with every job, and its registry entry. */
+export async function removeBatch(url: string, name: string): Promise<void> {
+  const batch = await openBatch(url, name, { mustExist: false });
+  await batch.queue.obliterate({ force: true });
+  await unregisterBatch(batch.redis, name);
+  await batch.close();
 }
