@@ -75,6 +75,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     () => {
       const offered = described.map((profile) => profile.name).join(', ');
       app.log.info(`FaceRead ready at ${url} in ${Math.round(performance.now())} ms since the process started (profiles: ${offered})`);
+      // Off the path to ready: the schemas the first requests would otherwise compile.
+      app.compilePendingSchemas().catch((error: unknown) => app.log.error({ err: error }, 'a route schema does not compile'));
     },
     async (error: unknown) => {
       app.log.fatal({ err: error }, 'The models could not be loaded; stopping. Possible fixes: run `npm ci` again, check FACEREAD_MODEL_DIR is writable, or run `faceread models list`.');
