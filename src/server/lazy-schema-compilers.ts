@@ -13,9 +13,12 @@
  *   await app.listen();
  *   void compilers.compilePending(); // in idle turns of the event loop
  */
-import ajvCompiler from '@fastify/ajv-compiler';
-import serializerCompiler from '@fastify/fast-json-stringify-compiler';
+import { createRequire } from 'node:module';
 import type { FastifyServerOptions } from 'fastify';
+
+// The compilers themselves (ajv, fast-json-stringify: ~90 ms to load) are required on first use too;
+// fastify asks for a compiler synchronously, hence require rather than import().
+const require = createRequire(import.meta.url);
 
 type AnyFunction = (...args: never[]) => unknown;
 /** A route's compiler as fastify calls it: its route schema in, the validate or serialize function out. */
@@ -68,8 +71,8 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
   };
   return {
     factory: {
-      buildValidator: lazyBuilder(() => (ajvCompiler as unknown as () => CompilerBuilder)()),
-      buildSerializer: lazyBuilder(() => (serializerCompiler as unknown as () => CompilerBuilder)()),
+      buildValidator: lazyBuilder(() => (require('@fastify/ajv-compiler') as () => CompilerBuilder)()),
+      buildSerializer: lazyBuilder(() => (require('@fastify/fast-json-stringify-compiler') as () => CompilerBuilder)()),
     } as unknown as CompilersFactory,
     async compilePending() {
       for (const compile of [...waiting]) {
