@@ -10,11 +10,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { DATA_MINIMUMS } from '../calibrate/fit-calibration.js';
 import type { HeldOutComparison } from '../calibrate/held-out-check.js';
-import { runCalibration } from '../calibrate/run-calibration.js';
 import { DATASET_KINDS } from '../eval/datasets/open-dataset.js';
 import { AGE_BANDS, type AttributeMetrics } from '../eval/metrics/attribute-metrics.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
-import { checkProfileName, saveCalibratedProfile } from '../models/saved-profiles.js';
+import { checkProfileName } from '../models/saved-profiles.js';
 import { ModelStore, defaultStoreDir } from '../models/store.js';
 import { datasetArgument, integerArgument } from './eval-command.js';
 import { precisionOption } from './precision-option.js';
@@ -81,6 +80,8 @@ export function registerCalibrateCommand(program: Command): void {
     .addOption(new Option('--min-per-band <n>').argParser(integerArgument(1, 1_000_000)).default(DATA_MINIMUMS.perBand).hideHelp())
     .action(async (o) => {
       let lastTenth = -1;
+      // Loaded when the command runs: the evaluation and fitting modules are most of the CLI's start.
+      const { runCalibration } = await import('../calibrate/run-calibration.js');
       const run = await runCalibration({
         dataset: o.dataset,
         split: o.split,
@@ -104,6 +105,7 @@ export function registerCalibrateCommand(program: Command): void {
         return;
       }
       if (comparison.worse.length > 0) calibration.source.forced = true;
+      const { saveCalibratedProfile } = await import('../models/saved-profiles.js');
       await saveCalibratedProfile(new ModelStore(o.modelDir), o.name, o.models, calibration);
       process.stdout.write(`Saved profile ${o.name} in ${o.modelDir}: use it with --models ${o.name} (or FACEREAD_PROFILE=${o.name}, ?models=${o.name}).\n`);
     });

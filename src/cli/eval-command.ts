@@ -9,8 +9,6 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ANALYZER_DEFAULTS } from '../analyzer.js';
 import { DATASET_KINDS, parseDatasetSpec } from '../eval/datasets/open-dataset.js';
-import { evaluateDataset } from '../eval/evaluate-dataset.js';
-import { reportMarkdown } from '../eval/report/eval-report.js';
 import { DEFAULT_PROFILE } from '../models/profiles.js';
 import { defaultStoreDir } from '../models/store.js';
 import { precisionOption } from './precision-option.js';
@@ -81,6 +79,9 @@ export function registerEvalCommand(program: Command): void {
     .addOption(new Option('--model-dir <dir>', 'model store folder (env FACEREAD_MODEL_DIR)').default(defaultStoreDir()))
     .action(async (o) => {
       const progress = progressReporter(Boolean(process.stderr.isTTY));
+      // Loaded when the command runs, not at every start of the CLI.
+      const { evaluateDataset } = await import('../eval/evaluate-dataset.js');
+      const { reportMarkdown } = await import('../eval/report/eval-report.js');
       const { report, outcomes } = await evaluateDataset({
         dataset: o.dataset,
         split: o.split,

@@ -10,7 +10,6 @@
 import { workerData } from 'piscina';
 import { isFaceReadError, type ErrorCode } from '../errors.js';
 import { decodeImage, decodeRegion, type DecodedImage, type DecodeOptions } from '../image/decode.js';
-import { loadSharp } from '../image/load-sharp.js';
 import type { Box } from '../types.js';
 import type { StoredProfile } from '../models/prepare.js';
 import type { ResolvedAnalyzeOptions } from '../pipeline/analyze-options.js';
@@ -19,6 +18,7 @@ import type { PhotoPixels, SharperRegion } from '../pipeline/face-views.js';
 import type { ExecutionProvider } from './execution-provider.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { loadAskedModels, loadRunners } from './load-runners.js';
+import { warmPipeline } from './warm-pipeline.js';
 
 /** What a worker loads: the profile's files (src/models/prepare.ts) and how to run them. */
 export interface WorkerSetup extends StoredProfile {
@@ -45,6 +45,11 @@ export interface WarmupTask {
   warmup: true;
 }
 
+/** Runs the pipeline once on a made-up photo decoded with these options (warm-pipeline.ts); sent after the warm-up. */
+export interface WarmPipelineTask {
+  warmPipeline: DecodeOptions;
+}
+
 /** Errors cross the thread boundary as plain data: structured clone drops an Error's code. */
 export type AnalysisOutcome = { ok: true; photo: PhotoAnalysis } | { ok: false; error: { code: ErrorCode; message: string } };
 
@@ -59,7 +64,7 @@ async function sharperRegion(bytes: Buffer, decoded: DecodedImage, rect: Box, op
   return { image: region.image, origin: { x: x / scale.x, y: y / scale.y }, scale: region.scale / scale.x };
 }
 
-async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promise<AnalysisOutcome | null>> {
+async function initialize(): Promise<(task: AnalysisTask | WarmupTask | WarmPipelineTask) => Promise<AnalysisOutcome | null>> {
   let runners: LoadedRunners;
   try {
     runners = await loadRunners(workerData as WorkerSetup, workerData as WorkerSetup);
@@ -73,13 +78,20 @@ async function initialize(): Promise<(task: AnalysisTask | WarmupTask) => Promis
   const detectorSide = runners.detector.inputSide;
   // Photos are decoded side by side but analysed one at a time (runners reuse their buffers).
   const inTurn = oneAtATime();
+  let pipelineWarmed = false;
+  let photosTaken = 0;
   return async (task) => {
-    if ('warmup' in task) {
-      // sharp's JavaScript takes this thread for ~70 ms: load it once the warm-up is answered, so
-      // readiness waits only for the models (a photo that comes sooner waits for it in decode).
-      setImmediate(() => void loadSharp().catch(() => {}));
+    // Nothing runs in this thread between tasks (piscina waits on Atomics there), so sharp loads with
+    // the first photo, or with the pipeline's warm-up where the analyzer asks for one.
+    if ('warmup' in task) return null;
+    if ('warmPipeline' in task) {
+      if (!pipelineWarmed) {
+        pipelineWarmed = true;
+        await warmPipeline(runners, { ...task.warmPipeline, detectorSide }, inTurn, () => photosTaken > 0);
+      }
       return null;
     }
+    photosTaken++;
     try {
       const started = performance.now();
       const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);

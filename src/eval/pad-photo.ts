@@ -5,7 +5,7 @@
  * the context it was trained with. Boxes found in the padded photo are
  * shifted back by `offset`.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../image/load-sharp.js';
 
 export interface PaddedPhoto {
   bytes: Buffer;
@@ -20,6 +20,7 @@ export interface PaddedPhoto {
  *   const { bytes, offset } = await padPhoto('face.jpg', 0.25); // a 200x200 crop becomes 300x300, offset 50
  */
 export async function padPhoto(input: string | Buffer, fraction: number): Promise<PaddedPhoto> {
+  const sharp = await loadSharp();
   const image = sharp(input).rotate();
   const { width = 0, height = 0 } = await image.metadata();
   const border = Math.round(Math.max(width, height) * fraction);

@@ -111,6 +111,8 @@ export function loadAnalyzerSet(
         ...(config.threads ? { intraOpThreads: config.threads } : {}),
         ...(config.precision ? { precision: config.precision } : {}),
         log,
+        // A server's first request is answered at full speed (see AnalyzerOptions.warmUp).
+        warmUp: true,
         ...(index === 0 ? { onWorkersStarting: workersStarted } : {}),
       }),
     );

@@ -146,3 +146,52 @@ test('writeSquareCrop at the square\'s own size copies the pixels and zeroes the
     assert.deepEqual(out, expected);
   }
 });
+
+/** TF's legacy bilinear written the plain way (four guarded taps per value): what writeSquareCrop must equal bit for bit. */
+function fourTapReference(image: RgbImage, region: { x: number; y: number; width: number; height: number }, size: number, layout: { side: number; padLeft: number; padTop: number }): Float32Array {
+  const out = new Float32Array(size * size * 3);
+  const ratio = layout.side / size;
+  const pixel = (squareRow: number, squareCol: number, ch: number) => {
+    const row = squareRow - layout.padTop;
+    const col = squareCol - layout.padLeft;
+    if (row < 0 || row >= region.height || col < 0 || col >= region.width) return 0;
+    return image.data[((region.y + row) * image.width + region.x + col) * 3 + ch]!;
+  };
+  for (let r = 0; r < size; r++) {
+    const sy = ratio * r;
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(layout.side - 1, Math.ceil(sy));
+    for (let c = 0; c < size; c++) {
+      const sx = ratio * c;
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(layout.side - 1, Math.ceil(sx));
+      for (let ch = 0; ch < 3; ch++) {
+        const upper = pixel(y0, x0, ch) + (pixel(y0, x1, ch) - pixel(y0, x0, ch)) * (sx - x0);
+        const lower = pixel(y1, x0, ch) + (pixel(y1, x1, ch) - pixel(y1, x0, ch)) * (sx - x0);
+        out[(r * size + c) * 3 + ch] = upper + (lower - upper) * (sy - y0);
+      }
+    }
+  }
+  return out;
+}
+
+test('writeSquareCrop equals the four-tap bilinear bit for bit (down, up, padded, centred, border-crossing squares)', () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const image: RgbImage = { data: Uint8Array.from({ length: 97 * 61 * 3 }, () => Math.floor(random() * 256)), width: 97, height: 61 };
+  const cases: Array<{ region: { x: number; y: number; width: number; height: number }; size: number; centred: boolean; layout?: { side: number; padLeft: number; padTop: number } }> = [
+    { region: { x: 0, y: 0, width: 97, height: 61 }, size: 64, centred: false },
+    { region: { x: 0, y: 0, width: 97, height: 61 }, size: 150, centred: false },
+    { region: { x: 10, y: 5, width: 33, height: 47 }, size: 112, centred: true },
+    { region: { x: 50, y: 20, width: 41, height: 29 }, size: 23, centred: true },
+    { region: { x: 3, y: 2, width: 17, height: 17 }, size: 17 + 5, centred: true },
+    { region: { x: 0, y: 30, width: 35, height: 31 }, size: 48, centred: true, layout: { side: 40, padLeft: 5, padTop: 0 } },
+  ];
+  for (const { region, size, centred, layout } of cases) {
+    const out = new Float32Array(size * size * 3 + 4).fill(-1);
+    const used = writeSquareCrop(image, region, size, out, 4, centred, layout);
+    const expected = fourTapReference(image, region, size, used);
+    assert.deepEqual(out.subarray(4), expected, `region ${JSON.stringify(region)} -> ${size}`);
+    assert.deepEqual([...out.subarray(0, 4)], [-1, -1, -1, -1], 'writes nothing before offset');
+  }
+});
