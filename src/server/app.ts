@@ -123,6 +123,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       connectionsCheckingInterval: Math.min(30_000, Math.max(1_000, Math.round(socketRequestTimeoutMs(config) / 10))),
     },
     clientErrorHandler: answerClientError,
+    // Closing stops new connections; a request on a connection already open is still answered (with
+    // Connection: close, see installDrainOnClose) rather than refused with 503: its upload may
+    // have been sent before the signal, while this thread was busy.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     schemaController: { compilersFactory: compilers.factory },
   });

@@ -62,9 +62,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      // One turn of the event loop first: requests whose bytes arrived while this thread was busy
-      // (compiling a schema, say) are routed, and so finished, instead of refused as new ones.
-      await new Promise((resolve) => setImmediate(resolve));
       await app.close();
       // A client that hung up leaves its photo in the queue after its socket (and app.close) is done; let it finish.
       const deadline = Date.now() + config.requestTimeoutMs;
