@@ -247,7 +247,7 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   if (settings.warmUp) {
     // Not awaited: the analyzer is ready now; a photo that comes meanwhile waits for the warm-up in its worker.
     const task: WarmPipelineTask = { warmPipeline: decodeOptions };
-    for (let i = 0; i < poolSize; i++) pool.run(task).catch(() => {});
+    for (let i = 0; i < poolSize; i++) pool.run(task).catch((error: Error) => settings.log?.(`the pipeline's warm-up failed (photos are analysed all the same): ${error.message}`));
   }
   // Applied on this thread as each result is assembled (a few numbers a face).
   const calibration = settings.uncalibrated ? undefined : verified.calibration;
