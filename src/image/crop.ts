@@ -128,8 +128,9 @@ function sampleAxis(size: number, side: number, padBefore: number, regionLength:
  */
 function acrossRows(image: RgbImage, region: PixelRegion, cols: ReturnType<typeof sampleAxis>, size: number): (row: number) => Float64Array {
   const { data, width: stride } = image;
-  const left = Int32Array.from(cols.low, (col) => col * 3);
-  const right = Int32Array.from(cols.high, (col) => col * 3);
+  // Byte offsets of each column's two samples in a row, -1 where the sample falls in the padding.
+  const left = Int32Array.from(cols.low, (col) => (col < 0 ? -1 : col * 3));
+  const right = Int32Array.from(cols.high, (col) => (col < 0 ? -1 : col * 3));
   const black = new Float64Array(size * 3);
   const slots = [new Float64Array(size * 3), new Float64Array(size * 3)];
   const slotRow = [-2, -2];
@@ -144,8 +145,8 @@ function acrossRows(image: RgbImage, region: PixelRegion, cols: ReturnType<typeo
     slotRow[last] = row;
     const base = ((region.y + row) * stride + region.x) * 3;
     for (let c = 0, o = 0; c < size; c++, o += 3) {
-      const l = cols.low[c]! < 0 ? -1 : base + left[c]!;
-      const rt = cols.high[c]! < 0 ? -1 : base + right[c]!;
+      const l = left[c]! < 0 ? -1 : base + left[c]!;
+      const rt = right[c]! < 0 ? -1 : base + right[c]!;
       const colFrac = cols.frac[c]!;
       for (let ch = 0; ch < 3; ch++) {
         const a = l < 0 ? 0 : data[l + ch]!;
