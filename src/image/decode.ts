@@ -11,6 +11,7 @@
 import type { Metadata, OutputInfo, Sharp as SharpPipeline } from 'sharp';
 import { FaceReadError } from '../errors.js';
 import type { RgbImage } from '../types.js';
+import { isSrgbEquivalent } from './icc-profile.js';
 import { loadSharp } from './load-sharp.js';
 
 /** Formats FaceRead reads (sharp's names). SVG, PDF and the rest are refused as 415. */
@@ -71,6 +72,8 @@ export interface DecodedImage {
   original: { width: number; height: number };
   /** Multiply working-image coordinates by these to get original pixels. */
   scale: { x: number; y: number };
+  /** False when the photo has no ICC profile or an sRGB one (icc-profile.ts): sharp then skips its colour transform. */
+  profileTransform: boolean;
 }
 
 function undecodable(reason: string, cause?: unknown): FaceReadError {
@@ -135,11 +138,13 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
   const original = swapped ? { width: metadata.height!, height: metadata.width! } : { width: metadata.width!, height: metadata.height! };
   const { side, reduced } = decodeSide(metadata.format, Math.max(original.width, original.height), options);
 
+  const profileTransform = metadata.icc !== undefined && !isSrgbEquivalent(metadata.icc);
+
   const sharp = await loadSharp();
-  let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error', pages: 1 }).rotate();
+  let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error', pages: 1, ignoreIcc: !profileTransform }).rotate();
   if (side > 0) pipeline = pipeline.resize({ width: side, height: side, fit: 'inside' });
   const image = await toRgb(pipeline, options.maxPixels);
-  return { image, reduced, original, scale: { x: original.width / image.width, y: original.height / image.height } };
+  return { image, reduced, original, scale: { x: original.width / image.width, y: original.height / image.height }, profileTransform };
 }
 
 /**
@@ -153,14 +158,14 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
  */
 export async function decodeRegion(
   bytes: Buffer,
-  decoded: Pick<DecodedImage, 'original'>,
+  decoded: Pick<DecodedImage, 'original' | 'profileTransform'>,
   region: { x: number; y: number; width: number; height: number },
   options: DecodeOptions,
 ): Promise<{ image: RgbImage; scale: number }> {
   const sharp = await loadSharp();
   const longSide = Math.max(decoded.original.width, decoded.original.height);
   const scale = options.workingSide > 0 && longSide > options.workingSide ? longSide / options.workingSide : 1;
-  let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error', pages: 1 })
+  let pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error', pages: 1, ignoreIcc: !decoded.profileTransform })
     .rotate()
     .extract({ left: region.x, top: region.y, width: region.width, height: region.height });
   if (scale > 1) pipeline = pipeline.resize({ width: Math.max(1, Math.round(region.width / scale)), height: Math.max(1, Math.round(region.height / scale)), fit: 'fill' });
