@@ -131,9 +131,27 @@ function acrossRows(image: RgbImage, region: PixelRegion, cols: ReturnType<typeo
   // Byte offsets of each column's two samples in a row, -1 where the sample falls in the padding.
   const left = Int32Array.from(cols.low, (col) => (col < 0 ? -1 : col * 3));
   const right = Int32Array.from(cols.high, (col) => (col < 0 ? -1 : col * 3));
+  const { frac } = cols;
+  // Columns whose two samples are both in the region form one run (samples only move right):
+  // blended without checks; the few columns at its ends, beside padding, with them.
+  let runStart = 0;
+  while (runStart < size && (left[runStart]! < 0 || right[runStart]! < 0)) runStart++;
+  let runEnd = runStart;
+  while (runEnd < size && left[runEnd]! >= 0 && right[runEnd]! >= 0) runEnd++;
   const black = new Float64Array(size * 3);
   const slots = [new Float64Array(size * 3), new Float64Array(size * 3)];
   const slotRow = [-2, -2];
+  const edgeColumns = (line: Float64Array, base: number, from: number, to: number) => {
+    for (let c = from, o = from * 3; c < to; c++, o += 3) {
+      const l = left[c]! < 0 ? -1 : base + left[c]!;
+      const rt = right[c]! < 0 ? -1 : base + right[c]!;
+      for (let ch = 0; ch < 3; ch++) {
+        const a = l < 0 ? 0 : data[l + ch]!;
+        const b = rt < 0 ? 0 : data[rt + ch]!;
+        line[o + ch] = a + (b - a) * frac[c]!;
+      }
+    }
+  };
   // The slot handed out last is never overwritten: the row blended down with it stays valid.
   let last = 0;
   return (row) => {
@@ -144,16 +162,19 @@ function acrossRows(image: RgbImage, region: PixelRegion, cols: ReturnType<typeo
     const line = slots[last]!;
     slotRow[last] = row;
     const base = ((region.y + row) * stride + region.x) * 3;
-    for (let c = 0, o = 0; c < size; c++, o += 3) {
-      const l = left[c]! < 0 ? -1 : base + left[c]!;
-      const rt = right[c]! < 0 ? -1 : base + right[c]!;
-      const colFrac = cols.frac[c]!;
-      for (let ch = 0; ch < 3; ch++) {
-        const a = l < 0 ? 0 : data[l + ch]!;
-        const b = rt < 0 ? 0 : data[rt + ch]!;
-        line[o + ch] = a + (b - a) * colFrac;
-      }
+    edgeColumns(line, base, 0, runStart);
+    for (let c = runStart, o = runStart * 3; c < runEnd; c++, o += 3) {
+      const l = base + left[c]!;
+      const rt = base + right[c]!;
+      const f = frac[c]!;
+      const r0 = data[l]!;
+      const g0 = data[l + 1]!;
+      const b0 = data[l + 2]!;
+      line[o] = r0 + (data[rt]! - r0) * f;
+      line[o + 1] = g0 + (data[rt + 1]! - g0) * f;
+      line[o + 2] = b0 + (data[rt + 2]! - b0) * f;
     }
+    edgeColumns(line, base, runEnd, size);
     return line;
   };
 }
@@ -192,7 +213,14 @@ export function writeSquareCrop(
     const upper = across(rows.low[r]!);
     const lower = across(rows.high[r]!);
     const rowFrac = rows.frac[r]!;
-    for (let i = 0, n = size * 3; i < n; i++) {
+    const n = size * 3;
+    // On a source row exactly: the blend would give the row itself.
+    if (rowFrac === 0) {
+      out.set(upper, o);
+      o += n;
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
       const u = upper[i]!;
       out[o++] = u + (lower[i]! - u) * rowFrac;
     }
