@@ -5,7 +5,7 @@
  * other attribute added, then with all; the variants take turns every round,
  * so a busy machine slows them alike. With `--baseline <dist/src/index.js>`
  * a second analyzer from another build (e.g. main before levelling) takes
- * its turns too, with age+gender. Prints ms per photo, the ratio to
+ * its turns too, with age+gender, +pose and all. Prints ms per photo, the ratio to
  * age+gender, and the extra ms per face.
  *   node dist/bench/attributes.js [--rounds 5] [--baseline /path/to/dist/src/index.js]
  */
@@ -33,7 +33,9 @@ type AnalyzerModule = { createAnalyzer(options: object): Promise<Analyzer> };
 const baseline = values.baseline ? await ((await import(values.baseline)) as AnalyzerModule).createAnalyzer({ poolSize: 1, intraOpThreads: 1 }) : undefined;
 
 const runs: { name: string; run: () => Promise<number> }[] = VARIANTS.map((v) => ({ name: v.name, run: () => readAll(analyzer, v.attributes) }));
-if (baseline) runs.push({ name: 'baseline age+gender', run: () => readAll(baseline, ['age', 'gender']) });
+if (baseline) {
+  for (const v of VARIANTS.filter((v) => ['age+gender', '+pose', 'all'].includes(v.name))) runs.push({ name: `baseline ${v.name}`, run: () => readAll(baseline, v.attributes) });
+}
 
 let faces = 0;
 /** Wall time of the six photos one at a time; counts faces. */

@@ -16,6 +16,11 @@ export interface FaceMeasure {
   box: Box;
   /** The landmark model's 68 points (iBUG order), when the profile has a landmark model. */
   points68?: readonly Point[];
+  /**
+   * The same points found again, mirror-consistent (runner-types.ts `refine68`): present when an
+   * attribute asked for `needs: 'refinedLandmarks68'` and the landmark model can refine.
+   */
+  refinedPoints68?: readonly Point[];
   /** The 5 points (eyes, nose tip, mouth corners; image's left/right), from the landmark model or the detector. */
   landmarks?: readonly Point[];
   /** Working-image pixels per pixel of `image` (below 1: a sharper band of a reduced decode). */
@@ -34,10 +39,13 @@ export interface ModelSource<V> {
   combine(predictions: readonly (AttributePrediction | undefined)[]): V | undefined;
 }
 
-/** The value is computed from the face itself; `needs` says which stage must have run. */
+/**
+ * The value is computed from the face itself; `needs` says which stage must have run.
+ * `refinedLandmarks68` runs the refined landmark pass too (several more landmark network runs a face).
+ */
 export interface ComputedSource<V> {
   kind: 'computed';
-  needs: 'landmarks68' | 'pixels';
+  needs: 'landmarks68' | 'refinedLandmarks68' | 'pixels';
   /**
    * Model attributes `compute` reads (`FaceMeasure.answered`), e.g. `smile` reads `expression`:
    * their models run whenever this attribute is asked for, and their fields join a face only when asked for too.

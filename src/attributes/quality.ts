@@ -63,8 +63,10 @@ export const quality: AttributeDefinition<'quality', QualityResult> = {
       const measures = faceMeasures(face.image, face.box);
       const faceSize = Math.min(face.box.width, face.box.height) * (face.pixelScale ?? 1);
       const value: Measured = { ...measures, faceSize, usable: true };
-      if (face.points68) {
-        const { yaw, pitch } = headPose(face.points68);
+      // The refined points when `pose` is asked beside (they are found for it), so both agree.
+      const points = face.refinedPoints68 ?? face.points68;
+      if (points) {
+        const { yaw, pitch } = headPose(points);
         value.turned = { yaw, pitch };
       }
       return value;

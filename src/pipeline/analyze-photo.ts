@@ -65,6 +65,24 @@ export interface CroppedFace {
   j: number;
   /** The landmark model's 68 points, in the view's pixels. */
   points68?: Point[];
+  /** The same points refined (LandmarkFinder `refine68`), in the view's pixels: only when an asked attribute needs them. */
+  refinedPoints68?: Point[];
+}
+
+/** Whether any attribute to run needs the refined landmark pass (`pose`). */
+const needsRefined = (running: readonly Attribute[]) =>
+  ATTRIBUTE_DEFINITIONS.some((d) => running.includes(d.name) && d.source.kind === 'computed' && (d.source as ComputedSource<unknown>).needs === 'refinedLandmarks68');
+
+/** The refined points of the faces measured in the photo, view by view (each view's faces in one batch). */
+async function refineInPhoto(runners: LoadedRunners, inPhoto: CroppedFace[]): Promise<void> {
+  const refine68 = runners.landmarks?.runner.refine68?.bind(runners.landmarks.runner);
+  if (!refine68) return;
+  const byView = new Map<FaceView, CroppedFace[]>();
+  for (const face of inPhoto) if (face.points68) byView.set(face.view, [...(byView.get(face.view) ?? []), face]);
+  for (const [view, faces] of byView) {
+    const refined = await refine68(view.image, faces.map((f) => f.points68!));
+    faces.forEach((face, k) => (face.refinedPoints68 = refined[k]));
+  }
 }
 
 /**
@@ -114,14 +132,18 @@ function finalViews(cropped: readonly CroppedFace[]): FaceView[] {
   return [...byView].map(([view, js]) => ({ ...view, faces: js.map((j) => view.faces[j]!), indices: js.map((j) => view.indices[j]!) }));
 }
 
-/** Landmarks and levelling, then each chosen model's predictions, view by view; results in the photo's face order. */
-async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof chooseAttributeModels>, photo: PhotoPixels, faces: Detection[]) {
+/**
+ * Landmarks and levelling (with `refine`, the refined landmarks of the faces as the photo holds
+ * them), then each chosen model's predictions, view by view; results in the photo's face order.
+ */
+async function cropStages(runners: LoadedRunners, chosen: ReturnType<typeof chooseAttributeModels>, photo: PhotoPixels, faces: Detection[], refine: boolean) {
   const models = [...new Set([...chosen.values()].flatMap((c) => c.models))];
   const predictions = new Map<string, AttributePrediction[]>(models.map((m) => [m.id, []]));
   if (faces.length === 0) return { predictions, inPhoto: [] };
   const cropSide = cropSideOf([runners.landmarks?.runner, ...models.map((m) => m.runner)]);
   const levelling = models.filter((m) => !m.runner.ownGeometry);
   const { cropped, inPhoto } = await locateAndLevel(runners, photo, faces, cropSide, levelling.length > 0);
+  if (refine) await refineInPhoto(runners, inPhoto);
   const run = async (views: FaceView[], which: typeof models) => {
     for (const view of views) {
       for (const model of which) {
@@ -155,7 +177,7 @@ function modelAnswers(result: FaceResult, i: number, chosen: ReturnType<typeof c
 }
 
 /** Each requested computed attribute (pose, quality, ...) of one face, measured in the (upright) photo. */
-function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace, wanted: readonly Attribute[], turn: number, answered: Readonly<Record<string, unknown>>): void {
+function computedAnswers(result: FaceResult, { view, j, points68, refinedPoints68 }: CroppedFace, wanted: readonly Attribute[], turn: number, answered: Readonly<Record<string, unknown>>): void {
   const face = view.faces[j]!;
   const [ox, oy] = view.toPhoto([0, 0]);
   const [ux, uy] = view.toPhoto([1, 0]);
@@ -166,6 +188,7 @@ function computedAnswers(result: FaceResult, { view, j, points68 }: CroppedFace,
     roll: (view.roll ?? 0) + turn,
     answered,
     ...(points68 ? { points68 } : {}),
+    ...(refinedPoints68 ? { refinedPoints68 } : {}),
     ...(face.landmarks ? { landmarks: face.landmarks } : {}),
   };
   for (const definition of ATTRIBUTE_DEFINITIONS) {
@@ -220,7 +243,7 @@ export async function analyzeFaces(photo: PhotoPixels, options: ResolvedAnalyzeO
   // Asked-for attributes and the model attributes they use (smile reads expression).
   const running = attributesToRun(options.attributes);
   const chosen = chooseAttributeModels(runners, running);
-  const { predictions, inPhoto } = await cropStages(runners, chosen, working, faces);
+  const { predictions, inPhoto } = await cropStages(runners, chosen, working, faces, needsRefined(running));
   const { width, height } = photo.image;
   const results = faces.map((face, i): FaceResult => {
     const result: FaceResult = { box: boxToTurned(face.box, turn, width, height), score: face.score };

@@ -44,6 +44,12 @@ export interface LandmarkFinder extends FaceCropper {
   locate(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
   /** For 68-point models: all 68 points (iBUG order, image pixels), which pose and the face's leveling use. */
   locate68?(image: RgbImage, faces: readonly Detection[]): Promise<Point[][]>;
+  /**
+   * For 68-point models: each face's points found again from its `locate68` points, on crops placed by
+   * those points and on their mirror images, averaged, so that a mirrored photo gives mirrored points
+   * (what `pose` reads). Costs several more runs of the network a face: run only when asked for.
+   */
+  refine68?(image: RgbImage, points68: readonly (readonly Point[])[]): Promise<Point[][]>;
 }
 
 /** One prediction per face, in the order given. */

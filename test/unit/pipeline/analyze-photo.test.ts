@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { resolveAnalyzeOptions } from '../../../src/pipeline/analyze-options.js';
 import { analyzeFaces, type LoadedRunners } from '../../../src/pipeline/analyze-photo.js';
 import { detectorChain } from '../../../src/pipeline/detectors/detector-chain.js';
-import type { AttributePrediction, AttributePredictor, FaceDetector } from '../../../src/pipeline/runner-types.js';
-import type { Detection, RgbImage } from '../../../src/types.js';
+import type { AttributePrediction, AttributePredictor, FaceDetector, LandmarkFinder } from '../../../src/pipeline/runner-types.js';
+import type { Detection, Point, RgbImage } from '../../../src/types.js';
 
 const photo: RgbImage = { data: new Uint8Array(64 * 64 * 3), width: 64, height: 64 };
 const face: Detection = { box: { x: 10, y: 10, width: 30, height: 30 }, score: 0.9 };
@@ -63,5 +63,28 @@ describe('analyzeFaces', () => {
     const direct = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({}), runnersWith([first.runner, unused.runner], {}));
     assert.equal(direct.models.detector, 'd0');
     assert.equal(unused.calls.count, 0);
+  });
+
+  it('runs the refined landmark pass only when pose is asked, and fits pose to its points', async () => {
+    // First points: a level face; refined points: the same face rolled a quarter turn (an answer no level face gives).
+    const level: Point[] = Array.from({ length: 68 }, (_, i) => [20 + (i % 10), 20 + Math.floor(i / 10)]);
+    const calls = { refine: 0 };
+    const landmarks: LandmarkFinder = {
+      cropSide: 0,
+      locate: async (_image, faces) => faces.map(() => level.slice(0, 5)),
+      locate68: async (_image, faces) => faces.map(() => level),
+      async refine68(_image, points68) {
+        calls.refine++;
+        assert.deepEqual(points68, [level]);
+        return points68.map((points) => points.map(([x, y]): Point => [60 - y, x]));
+      },
+    };
+    const runners = { ...runnersWith([detector([face]).runner], {}), landmarks: { id: 'l', runner: landmarks } };
+    await analyzeFaces({ image: photo }, resolveAnalyzeOptions({ attributes: ['age', 'gender', 'eyes', 'mouth'] }), runners);
+    assert.equal(calls.refine, 0);
+    const { faces } = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({ attributes: ['pose'] }), runners);
+    assert.equal(calls.refine, 1);
+    const unrefined = await analyzeFaces({ image: photo }, resolveAnalyzeOptions({ attributes: ['pose'] }), { ...runners, landmarks: { id: 'l', runner: { ...landmarks, refine68: undefined } } });
+    assert.ok(Math.abs(Math.abs(faces[0]!.pose!.roll - unrefined.faces[0]!.pose!.roll) - 90) < 1e-6, `${faces[0]!.pose!.roll} vs ${unrefined.faces[0]!.pose!.roll}`);
   });
 });
