@@ -12,7 +12,7 @@ import type { DetectorChain } from './detectors/detector-chain.js';
 import type { ResolvedAnalyzeOptions } from './analyze-options.js';
 import { faceViews, type FaceView, type PhotoPixels } from './face-views.js';
 import { fivePointsOf68 } from './landmarks/five-points.js';
-import { boxToTurned, faceRolls, levelBy, levelFace, photoTurn, QUARTERS, toTurned, turnBack, type QuarterTurn } from './level-faces.js';
+import { boxToTurned, faceRolls, levelBy, levelFace, levelledStrip, photoTurn, QUARTERS, toTurned, turnBack, type LevelledFace, type QuarterTurn } from './level-faces.js';
 import type { AttributePrediction, AttributePredictor, LandmarkFinder } from './runner-types.js';
 
 export interface LoadedRunners {
@@ -87,39 +87,45 @@ async function refineInPhoto(runners: LoadedRunners, inPhoto: CroppedFace[]): Pr
 
 /**
  * Landmarks on the photo's views; then (with `level`: some model will crop the faces) the faces
- * whose heads are tilted by LEVEL_MIN_ROLL or more get an upright view of their own
- * (level-faces.ts) and their landmarks found again there. Returns each face's final view (where
+ * whose heads are tilted by LEVEL_MIN_ROLL or more are cut out upright (level-faces.ts), all
+ * into one view so that each model reads them in one batch. Returns each face's final view (where
  * the models crop it) and its view in the photo (where computed attributes measure it).
  */
 async function locateAndLevel(runners: LoadedRunners, photo: PhotoPixels, faces: Detection[], cropSide: number, level: boolean): Promise<{ cropped: CroppedFace[]; inPhoto: CroppedFace[] }> {
   const views = await faceViews(photo, faces, cropSide);
   const cropped: CroppedFace[] = [];
   const finder = runners.landmarks?.runner;
-  const locate = async (view: FaceView) => {
+  for (const view of views) {
     const points68 = finder?.locate68 ? await finder.locate68(view.image, view.faces) : undefined;
     const points = points68 ? points68.map(fivePointsOf68) : finder ? await finder.locate(view.image, view.faces) : undefined;
     view.faces.forEach((face, j) => {
       if (points) face.landmarks ??= points[j];
       cropped[view.indices[j]!] = { view, j, ...(points68 ? { points68: points68[j] } : {}) };
     });
-  };
-  for (const view of views) await locate(view);
+  }
   // Where the computed attributes measure: the photo as it is (a levelled patch moved the network's points by a few degrees of pitch).
   const inPhoto = [...cropped];
-  // The landmarks reported are those found in the photo (as before levelling existed): levelled views' own stay inside them.
+  // The landmarks reported are those found in the photo.
   for (const [i, { view, j }] of cropped.entries()) faces[i]!.landmarks ??= view.faces[j]!.landmarks?.map(view.toPhoto);
   if (level && finder?.locate68) {
     const locate68 = finder.locate68.bind(finder);
+    const levelled: { i: number; patch: LevelledFace }[] = [];
     for (const view of views) {
       // The photo is upright here (analyzeFaces turned it): only tilted heads are levelled.
       const rolls = await faceRolls(locate68, view.image, view.faces, 0, view.indices.map((i) => cropped[i]!.points68));
       for (const [j, faceRoll] of rolls.entries()) {
         const roll = levelBy(faceRoll, 0);
         if (roll === 0) continue;
-        const levelled = levelFace(view.image, { box: view.faces[j]!.box, score: view.faces[j]!.score }, roll);
-        const i = view.indices[j]!;
-        await locate({ image: levelled.image, faces: [levelled.face], indices: [i], toPhoto: (p) => view.toPhoto(levelled.toPhoto(p)), roll });
+        // The face keeps the points found in the photo, turned with it: the models crop levelled
+        // faces by their boxes, so the landmark network is not run on the patch again.
+        const patch = levelFace(view.image, view.faces[j]!, roll);
+        levelled.push({ i: view.indices[j]!, patch: { ...patch, toPhoto: (p) => view.toPhoto(patch.toPhoto(p)) } });
       }
+    }
+    if (levelled.length > 0) {
+      const strip = levelledStrip(levelled.map(({ patch }) => patch));
+      const view: FaceView = { image: strip.image, faces: strip.faces, indices: levelled.map(({ i }) => i), toPhoto: strip.toPhoto };
+      levelled.forEach(({ i }, k) => (cropped[i] = { view, j: k }));
     }
   }
   return { cropped, inPhoto };
@@ -185,7 +191,7 @@ function computedAnswers(result: FaceResult, { view, j, points68, refinedPoints6
     image: view.image,
     box: face.box,
     pixelScale: Math.hypot(ux - ox, uy - oy),
-    roll: (view.roll ?? 0) + turn,
+    roll: turn,
     answered,
     ...(points68 ? { points68 } : {}),
     ...(refinedPoints68 ? { refinedPoints68 } : {}),

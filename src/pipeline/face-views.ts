@@ -30,8 +30,6 @@ export interface FaceView {
   indices: number[];
   /** A point in this view's pixels, in the detection image's. */
   toPhoto(point: Point): Point;
-  /** Clockwise degrees the view's pixels are turned back from the photo's (a levelled face, level-faces.ts); unset: 0. */
-  roll?: number;
 }
 
 /**

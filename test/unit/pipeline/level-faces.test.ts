@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxToTurned, eyeRoll, levelBy, levelFace, toTurned, turnBack, QUARTERS } from '../../../src/pipeline/level-faces.js';
+import { boxToTurned, eyeRoll, levelBy, levelFace, levelledStrip, toTurned, turnBack, QUARTERS } from '../../../src/pipeline/level-faces.js';
 import type { Point, RgbImage } from '../../../src/types.js';
 
 /** A 5x3 image whose every pixel is distinct: (x, y, x * 10 + y). */
@@ -63,4 +63,32 @@ test('levelFace turned a quarter moves pixels exactly and maps its points back t
     const at = (py * side + px) * 3;
     assert.deepEqual([...levelled.image.data.subarray(at, at + 3)], [x, y, x * 10 + y]);
   }
+});
+
+test('levelledStrip puts patches side by side unchanged and maps each face and point through its own patch', () => {
+  const image = numbered(60, 40);
+  const small = levelFace(image, { box: { x: 10, y: 10, width: 8, height: 6 }, score: 0.9, landmarks: [[12, 12], [15, 12]] }, 90);
+  const large = levelFace(image, { box: { x: 30, y: 12, width: 12, height: 14 }, score: 0.8 }, -30);
+  const strip = levelledStrip([small, large]);
+  assert.equal(strip.image.width, small.image.width + large.image.width);
+  assert.equal(strip.image.height, Math.max(small.image.height, large.image.height));
+  const pixel = (img: RgbImage, x: number, y: number) => [...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
+  // Every pixel of each patch at its place; black below the shorter one.
+  for (let y = 0; y < strip.image.height; y++) {
+    for (let x = 0; x < strip.image.width; x++) {
+      const [patch, px] = x < small.image.width ? [small, x] : [large, x - small.image.width];
+      assert.deepEqual(pixel(strip.image, x, y), y < patch.image.height ? pixel(patch.image, px, y) : [0, 0, 0], `${x}, ${y}`);
+    }
+  }
+  // Boxes and landmarks moved with their patch; points map back through the patch they fall in.
+  assert.deepEqual(strip.faces[0], small.face);
+  assert.deepEqual(strip.faces[1]!.box, { ...large.face.box, x: large.face.box.x + small.image.width });
+  assert.equal(strip.faces[1]!.score, 0.8);
+  const centre = (box: { x: number; y: number; width: number; height: number }): Point => [box.x + box.width / 2, box.y + box.height / 2];
+  for (const [k, patch] of [small, large].entries()) {
+    const [x, y] = strip.toPhoto(centre(strip.faces[k]!.box));
+    const [ex, ey] = patch.toPhoto(centre(patch.face.box));
+    assert.ok(Math.abs(x - ex) < 1e-9 && Math.abs(y - ey) < 1e-9, `face ${k}: ${x}, ${y} against ${ex}, ${ey}`);
+  }
+  assert.deepEqual(strip.faces[0]!.landmarks!.map(strip.toPhoto).map((p) => p.map((v) => Math.round(v * 1e9) / 1e9)), [[12, 12], [15, 12]]);
 });
