@@ -214,6 +214,12 @@ export function writeSquareCrop(
     const lower = across(rows.high[r]!);
     const rowFrac = rows.frac[r]!;
     const n = size * 3;
+    // Both rows in the padding (a third of the detector's input for a 3:2 photo): black.
+    if (rows.low[r]! < 0 && rows.high[r]! < 0) {
+      out.fill(0, o, o + n);
+      o += n;
+      continue;
+    }
     // On a source row exactly: the blend would give the row itself.
     if (rowFrac === 0) {
       out.set(upper, o);
