@@ -17,9 +17,10 @@
  *    points found on the face turned back by the photo's turn. A face is cut
  *    out turned back by the photo's turn, and by the rest of its roll when
  *    that is at least LEVEL_MIN_ROLL (`levelBy`; a `LevelledFace`), and
- *    every cropper (landmarks, attribute models) reads that upright patch
- *    instead of the photo. (The pipeline puts a turned photo upright as a
- *    whole first, analyze-photo.ts, so only tilted heads are cut out.)
+ *    every attribute model reads that upright patch instead of the photo
+ *    (the face keeps the landmarks found in the photo, turned with it).
+ *    (The pipeline puts a turned photo upright as a whole first,
+ *    analyze-photo.ts, so only tilted heads are cut out.)
  */
 import { invertAffine, warpAffineOpenCv, type Affine } from '../image/opencv-warp.js';
 import type { Box, Detection, Point, RgbImage } from '../types.js';
