@@ -147,7 +147,6 @@ export function levelBy(roll: number, turn: QuarterTurn): number {
 /** Normalises degrees to -180..180. */
 export const wrapDegrees = (degrees: number) => ((((degrees + 180) % 360) + 360) % 360) - 180;
 
-/** Small patches side by side in one image, so the landmark network reads them all in one batch. */
 /**
  * Images side by side, tops aligned, black below the shorter ones: one image, so that a network
  * reads all their faces in one batch. Returns each image's left edge in the strip.
@@ -168,6 +167,7 @@ export function sideBySide(images: readonly RgbImage[]): { image: RgbImage; left
   return { image: { data, width, height }, lefts };
 }
 
+/** Small patches side by side in one image, so the landmark network reads them all in one batch. */
 function strip(patches: readonly { pixels: Uint8Array; box: Box }[], side: number): { image: RgbImage; boxes: Box[] } {
   const { image, lefts } = sideBySide(patches.map(({ pixels }) => ({ data: pixels, width: side, height: side })));
   return { image, boxes: patches.map(({ box }, i) => ({ ...box, x: box.x + lefts[i]! })) };
