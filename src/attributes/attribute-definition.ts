@@ -25,7 +25,7 @@ export interface FaceMeasure {
   landmarks?: readonly Point[];
   /** Working-image pixels per pixel of `image` (below 1: a sharper band of a reduced decode). */
   pixelScale?: number;
-  /** Clockwise degrees these pixels are turned back from the photo's (a turned photo, a levelled face): add it to angles measured here. */
+  /** Clockwise degrees these pixels are turned back from the photo's (a photo turned a quarter or more, put upright): add it to angles measured here. */
   roll: number;
   /** The values of the model attributes the computation `uses` (by name), unrounded; absent when their models gave none. */
   answered?: Readonly<Record<string, unknown>>;

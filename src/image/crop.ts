@@ -210,9 +210,6 @@ export function writeSquareCrop(
   const across = acrossRows(image, region, cols, size);
   let o = offset;
   for (let r = 0; r < size; r++) {
-    const upper = across(rows.low[r]!);
-    const lower = across(rows.high[r]!);
-    const rowFrac = rows.frac[r]!;
     const n = size * 3;
     // Both rows in the padding (a third of the detector's input for a 3:2 photo): black.
     if (rows.low[r]! < 0 && rows.high[r]! < 0) {
@@ -220,6 +217,9 @@ export function writeSquareCrop(
       o += n;
       continue;
     }
+    const upper = across(rows.low[r]!);
+    const lower = across(rows.high[r]!);
+    const rowFrac = rows.frac[r]!;
     // On a source row exactly: the blend would give the row itself.
     if (rowFrac === 0) {
       out.set(upper, o);
